@@ -1,6 +1,73 @@
-// Placeholder entry point until the CLI lands (issue 3); replaced there.
+// The pdoom executable: CLI11 front end; each subcommand lives in its own command_X.cpp.
+//
+// Exit status (DESIGN.md): 0 success; 1 invalid model or data ("error: FILE:LINE:COL: ..." on stderr);
+// 2 bad usage. Every exception is caught here: pdoom never ends by an uncaught exception.
+
+#include "cli_common.hpp"
+
+#include "pdoom/error.hpp"
+
+#include <CLI/CLI.hpp>
+
 #include <cstdio>
-int main() {
-  std::puts("pdoom 0.1.0");
-  return 0;
+#include <exception>
+#include <iostream>
+
+#ifndef PDOOM_VERSION
+#define PDOOM_VERSION "0.1.0"  // keep in step with project(VERSION) in CMakeLists.txt
+#endif
+
+namespace {
+
+using pdoom::cli::CommandResult;
+
+// One line per subcommand; each add_X_command is declared in cli_common.hpp.
+void register_commands(CLI::App& app, CommandResult& result) {
+  pdoom::cli::add_check_command(app, result);
+  pdoom::cli::add_graph_command(app, result);
+}
+
+int run(int argc, char** argv) {
+  CLI::App app{"pdoom: Monte Carlo estimates of p(doom) from scenario graphs, with sensitivity analysis",
+               "pdoom"};
+  app.set_version_flag("--version", "pdoom " PDOOM_VERSION);
+  app.require_subcommand(0, 1);
+  app.fallthrough(false);
+  app.failure_message([](const CLI::App* failed, const CLI::Error& error) {
+    return "error: " + CLI::FailureMessage::simple(failed, error);
+  });
+  CommandResult result;
+  register_commands(app, result);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    // Help and version requests arrive as "errors" with exit code 0; app.exit prints them on stdout and
+    // real usage errors on stderr.
+    app.exit(error);
+    return error.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success) ? pdoom::cli::exit_success
+                                                                               : pdoom::cli::exit_usage;
+  }
+  if (app.get_subcommands().empty()) {
+    std::cerr << "error: no command given\n\n" << app.help();
+    return pdoom::cli::exit_usage;
+  }
+  return result.exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const pdoom::Error& error) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "error: %s\n", error.what());
+  } catch (const std::exception& error) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "error: internal: %s\n", error.what());
+  } catch (...) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "error: internal: unknown exception\n");
+  }
+  return pdoom::cli::exit_invalid_input;
 }

@@ -1,0 +1,350 @@
+// CompiledModel: a validated model turned into a list of column steps in topological order.
+// Constant inputs use the distribution's fast quantile table over the whole block; conditional
+// inputs build their distribution per sample from argument columns; derived nodes run a compiled
+// block program. Every column is checked after it is computed, so a fault names the first node
+// (in evaluation order) and the first sample that shows it.
+
+#include "pdoom/sample/compiled_model.hpp"
+
+#include "pdoom/expr/program.hpp"
+#include "pdoom/model/graph.hpp"
+#include "pdoom/model/validate.hpp"
+
+#include <fmt/core.h>
+
+#include <cmath>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace pdoom {
+
+namespace {
+
+// One argument of a conditional distribution call, compiled.
+struct CompiledArgument {
+  std::shared_ptr<const struct CompiledCall> call;  // a nested distribution, or
+  std::optional<Program> program;                   // a numeric expression that varies per sample, or
+  double constant = 0;                              // a constant number
+  std::size_t value_slot = 0;                       // where its per-sample value lives (numeric only)
+};
+
+struct CompiledCall {
+  std::string constructor;
+  std::vector<CompiledArgument> arguments;
+};
+
+enum class StepKind { constant_input, conditional_input, derived };
+
+struct Step {
+  StepKind kind = StepKind::derived;
+  std::size_t column = 0;
+  std::size_t input = 0;                  // index among inputs (input steps only)
+  std::optional<Distribution> distribution;  // constant inputs, with a fast quantile table
+  std::shared_ptr<const CompiledCall> call;  // conditional inputs
+  std::size_t argument_values = 0;        // number of per-sample numeric argument values of `call`
+  std::optional<Program> program;         // derived nodes
+  bool probability = false;
+  std::vector<std::size_t> upstream_inputs;  // columns of the inputs it depends on (not itself)
+};
+
+}  // namespace
+
+struct CompiledModel::State {
+  Model model;
+  std::string scenario;
+  std::vector<std::string> names;
+  std::vector<std::size_t> inputs;
+  std::vector<std::size_t> outputs;
+  std::vector<std::optional<Distribution>> input_distributions;  // per input; set when constant
+  std::vector<Step> steps;                                       // topological order
+};
+
+struct EvaluationWorkspace::State {
+  std::vector<const double*> slots;                 // column pointers handed to programs
+  ProgramWorkspace program_workspace;
+  std::vector<std::vector<double>> argument_columns;  // per-sample numeric arguments of a conditional input
+  std::vector<double> current_arguments;
+  std::vector<double> previous_arguments;
+  std::vector<DistributionArgument> scratch;
+};
+
+EvaluationWorkspace::EvaluationWorkspace() : state_(std::make_unique<State>()) {}
+EvaluationWorkspace::~EvaluationWorkspace() = default;
+EvaluationWorkspace::EvaluationWorkspace(EvaluationWorkspace&&) noexcept = default;
+EvaluationWorkspace& EvaluationWorkspace::operator=(EvaluationWorkspace&&) noexcept = default;
+
+namespace {
+
+using SlotOf = std::function<std::optional<std::size_t>(std::string_view)>;
+
+std::shared_ptr<const CompiledCall> compile_call(const DistributionCall& call, const SlotOf& slot_of,
+                                                 std::size_t& value_slots) {
+  auto compiled = std::make_shared<CompiledCall>();
+  compiled->constructor = call.constructor;
+  for (const auto& argument : call.arguments) {
+    CompiledArgument out;
+    if (argument.call) {
+      out.call = compile_call(*argument.call, slot_of, value_slots);
+    } else if (argument.expression) {
+      Program program = Program::compile(*argument.expression, slot_of);
+      if (program.is_constant()) {
+        out.constant = program.constant_value();
+      } else {
+        out.program = std::move(program);
+        out.value_slot = value_slots++;
+      }
+    }
+    compiled->arguments.push_back(std::move(out));
+  }
+  return compiled;
+}
+
+// Evaluates the per-sample numeric arguments of a call (recursively) into argument columns.
+void evaluate_arguments(const CompiledCall& call, std::span<const double* const> slots, std::size_t n,
+                        EvaluationWorkspace::State& workspace) {
+  for (const auto& argument : call.arguments) {
+    if (argument.call) {
+      evaluate_arguments(*argument.call, slots, n, workspace);
+    } else if (argument.program) {
+      auto& column = workspace.argument_columns[argument.value_slot];
+      column.resize(n);
+      argument.program->evaluate(slots, n, column.data(), workspace.program_workspace);
+    }
+  }
+}
+
+Distribution build_distribution(const CompiledCall& call, std::span<const double> values) {
+  std::vector<DistributionArgument> arguments;
+  arguments.reserve(call.arguments.size());
+  for (const auto& argument : call.arguments) {
+    if (argument.call) {
+      arguments.emplace_back(build_distribution(*argument.call, values));
+    } else if (argument.program) {
+      arguments.emplace_back(values[argument.value_slot]);
+    } else {
+      arguments.emplace_back(argument.constant);
+    }
+  }
+  return make_distribution(call.constructor, arguments);
+}
+
+std::string format_value(double x) { return fmt::format("{:.6g}", x); }
+
+}  // namespace
+
+CompiledModel::CompiledModel(const Model& model, std::string_view scenario) {
+  auto state = std::make_shared<State>();
+  state->model = scenario.empty() ? model : apply_scenario(model, scenario);
+  state->scenario = std::string(scenario);
+  require_valid(state->model);
+  const Model& m = state->model;
+  const Graph graph(m);
+
+  const auto& nodes = m.nodes();
+  state->names.reserve(nodes.size());
+  for (const auto& node : nodes) state->names.push_back(node.name);
+  std::vector<std::size_t> input_of(nodes.size(), 0);
+  for (std::size_t column = 0; column < nodes.size(); ++column) {
+    if (nodes[column].kind == NodeKind::input) {
+      input_of[column] = state->inputs.size();
+      state->inputs.push_back(column);
+    }
+  }
+  for (const auto& output : m.outputs) {
+    if (const auto index = graph.index(output)) state->outputs.push_back(*index);
+  }
+  state->input_distributions.resize(state->inputs.size());
+
+  const SlotOf slot_of = [&graph](std::string_view name) { return graph.index(name); };
+  for (const std::size_t column : graph.order()) {
+    const Node& node = nodes[column];
+    Step step;
+    step.column = column;
+    step.probability = node.is_probability();
+    for (const std::size_t upstream : graph.upstream_inputs(column)) {
+      if (upstream != column) step.upstream_inputs.push_back(upstream);
+    }
+    if (node.kind == NodeKind::input) {
+      step.input = input_of[column];
+      if (auto constant = constant_distribution(*node.distribution)) {
+        step.kind = StepKind::constant_input;
+        step.distribution = constant->with_fast_quantile();
+        state->input_distributions[step.input] = step.distribution;
+      } else {
+        step.kind = StepKind::conditional_input;
+        step.call = compile_call(*node.distribution, slot_of, step.argument_values);
+      }
+    } else {
+      step.kind = StepKind::derived;
+      step.program = Program::compile(*node.expression, slot_of);
+    }
+    state->steps.push_back(std::move(step));
+  }
+  state_ = std::move(state);
+}
+
+const Model& CompiledModel::model() const noexcept { return state_->model; }
+
+const std::string& CompiledModel::scenario() const noexcept { return state_->scenario; }
+
+std::span<const std::string> CompiledModel::node_names() const noexcept { return state_->names; }
+
+std::span<const std::size_t> CompiledModel::inputs() const noexcept { return state_->inputs; }
+
+std::span<const std::size_t> CompiledModel::outputs() const noexcept { return state_->outputs; }
+
+std::optional<std::size_t> CompiledModel::column(std::string_view name) const noexcept {
+  for (std::size_t i = 0; i < state_->names.size(); ++i) {
+    if (state_->names[i] == name) return i;
+  }
+  return std::nullopt;
+}
+
+bool CompiledModel::input_is_constant(std::size_t input) const noexcept {
+  return input < state_->input_distributions.size() && state_->input_distributions[input].has_value();
+}
+
+const Distribution* CompiledModel::input_distribution(std::size_t input) const noexcept {
+  if (!input_is_constant(input)) return nullptr;
+  return &*state_->input_distributions[input];
+}
+
+namespace {
+
+// "timelines = 0.3, incentives = 0.8" for one row of a block; "no uncertain inputs" when empty.
+std::string describe_row(const CompiledModel::State& model, const std::vector<std::size_t>& columns,
+                         const Block& block, std::size_t row) {
+  std::string text;
+  for (const std::size_t column : columns) {
+    if (!text.empty()) text += ", ";
+    text += model.names[column] + " = " + format_value(block.column(column)[row]);
+  }
+  return text.empty() ? std::string("no uncertain inputs") : text;
+}
+
+// The first row whose value is not acceptable, if any. The loop without early exit vectorises; the
+// slow search for the row only runs when something is wrong.
+std::optional<std::size_t> first_bad_row(const double* values, std::size_t n, bool probability) {
+  bool bad = false;
+  if (probability) {
+    for (std::size_t i = 0; i < n; ++i) bad |= !(values[i] >= 0.0 && values[i] <= 1.0);
+  } else {
+    // x - x is 0 for finite x and NaN for NaN or infinity.
+    for (std::size_t i = 0; i < n; ++i) bad |= !(values[i] - values[i] == 0.0);
+  }
+  if (!bad) return std::nullopt;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double x = values[i];
+    if (!std::isfinite(x) || (probability && (x < 0.0 || x > 1.0))) return i;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void CompiledModel::evaluate(std::span<const double* const> uniforms, std::size_t n, Block& out,
+                             EvaluationWorkspace& workspace) const {
+  evaluate(uniforms, n, out, workspace, 0);
+}
+
+void CompiledModel::evaluate(std::span<const double* const> uniforms, std::size_t n, Block& out,
+                             EvaluationWorkspace& workspace, std::uint64_t first_sample,
+                             bool check) const {
+  const State& model = *state_;
+  if (uniforms.size() != model.inputs.size()) {
+    throw Error(fmt::format("CompiledModel::evaluate: {} uniform columns given for {} inputs",
+                            uniforms.size(), model.inputs.size()));
+  }
+  const std::size_t node_count = model.names.size();
+  out.resize(n, node_count);
+  auto& ws = workspace.state();
+  ws.slots.resize(node_count);
+  for (std::size_t column = 0; column < node_count; ++column) {
+    ws.slots[column] = out.values.data() + column * n;
+  }
+  const std::span<const double* const> slots(ws.slots);
+
+  for (const Step& step : model.steps) {
+    double* values = out.values.data() + step.column * n;
+    switch (step.kind) {
+      case StepKind::constant_input:
+        quantile(*step.distribution, std::span<const double>(uniforms[step.input], n),
+                 std::span<double>(values, n));
+        break;
+      case StepKind::conditional_input: {
+        if (ws.argument_columns.size() < step.argument_values) ws.argument_columns.resize(step.argument_values);
+        evaluate_arguments(*step.call, slots, n, ws);
+        ws.current_arguments.assign(step.argument_values, 0.0);
+        ws.previous_arguments.assign(step.argument_values, 0.0);
+        std::optional<Distribution> distribution;
+        const double* u = uniforms[step.input];
+        for (std::size_t row = 0; row < n; ++row) {
+          for (std::size_t a = 0; a < step.argument_values; ++a) {
+            ws.current_arguments[a] = ws.argument_columns[a][row];
+          }
+          // Consecutive samples often share their parameters (a parent that is discrete, or constant
+          // in a scenario): reuse the distribution then, comparing bits so that NaN never matches.
+          const bool same = distribution.has_value() &&
+                            std::memcmp(ws.current_arguments.data(), ws.previous_arguments.data(),
+                                        step.argument_values * sizeof(double)) == 0;
+          if (!same) {
+            try {
+              distribution = build_distribution(*step.call, ws.current_arguments);
+            } catch (const ParameterError& error) {
+              throw NumericalError(fmt::format(
+                  "node '{}': {} at sample {} with {}", model.names[step.column], error.what(),
+                  first_sample + row, describe_row(model, step.upstream_inputs, out, row)));
+            }
+            std::swap(ws.current_arguments, ws.previous_arguments);
+          }
+          values[row] = quantile(*distribution, u[row]);
+        }
+        break;
+      }
+      case StepKind::derived:
+        step.program->evaluate(slots, n, values, ws.program_workspace);
+        break;
+    }
+    if (!check) continue;
+    if (const auto row = first_bad_row(values, n, step.probability)) {
+      const double x = values[*row];
+      std::string what;
+      if (std::isnan(x)) {
+        what = "is NaN";
+      } else if (std::isinf(x)) {
+        what = x > 0 ? "is +infinity" : "is -infinity";
+      } else {
+        what = fmt::format("is {}, outside [0, 1] for a probability,", format_value(x));
+      }
+      std::string inputs = describe_row(model, step.upstream_inputs, out, *row);
+      if (step.kind != StepKind::derived) {
+        inputs = fmt::format("uniform {} and {}", format_value(uniforms[step.input][*row]), inputs);
+      }
+      throw NumericalError(fmt::format("node '{}' {} at sample {} with {}", model.names[step.column], what,
+                                       first_sample + *row, inputs));
+    }
+  }
+}
+
+std::vector<double> CompiledModel::values_at_medians() const {
+  const std::vector<double> half(state_->inputs.size(), 0.5);
+  std::vector<const double*> uniforms(half.size());
+  for (std::size_t i = 0; i < half.size(); ++i) uniforms[i] = &half[i];
+  Block block;
+  EvaluationWorkspace workspace;
+  evaluate(uniforms, 1, block, workspace, 0, false);
+  return block.values;
+}
+
+std::vector<double> CompiledModel::at_medians() const {
+  const std::vector<double> values = values_at_medians();
+  std::vector<double> result;
+  result.reserve(state_->outputs.size());
+  for (const std::size_t column : state_->outputs) result.push_back(values[column]);
+  return result;
+}
+
+}  // namespace pdoom

@@ -36,6 +36,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::array<std::array<double, 2>, 6> shapes = {
     {{6.5, 3.5}, {8, 2}, {4, 6}, {6.5, 3.5}, {4, 6}, {9.5, 0.5}}};
+constexpr std::array<const char*, 6> input_names = {"p1", "p2", "p3", "p4", "p5", "p6"};
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -47,7 +48,7 @@ pdoom::Model six_betas() {
   probability.unit = "probability";
   pdoom::Expression product(1.0);
   for (std::size_t k = 0; k < shapes.size(); ++k) {
-    const auto input = model.input("p" + std::to_string(k + 1), pdoom::beta(shapes[k][0], shapes[k][1]), probability);
+    const auto input = model.input(input_names[k], pdoom::beta(shapes[k][0], shapes[k][1]), probability);
     product = k == 0 ? input : product * input;
   }
   model.derived("product", product, probability);
@@ -121,7 +122,7 @@ double same_distribution_loop(std::uint64_t n, double& check) {
   for (std::uint64_t first = 0, b = 0; first < n; first += block, ++b) {
     const auto m = static_cast<std::size_t>(std::min(block, n - first));
     for (std::size_t k = 0; k < 6; ++k) {
-      pdoom::Engine engine = pdoom::make_stream(pdoom::default_seed, "p" + std::to_string(k + 1), b);
+      pdoom::Engine engine = pdoom::make_stream(pdoom::default_seed, input_names[k], b);
       for (std::size_t i = 0; i < m; ++i) u[i] = pdoom::uniform_open(engine);
       pdoom::quantile(distributions[k], std::span<const double>(u.data(), m),
                       std::span<double>(columns[k].data() + first, m));

@@ -1,11 +1,13 @@
-// expect: point estimate 0\.051376[\s\S]*mean within 4 standard errors of the product: yes
+// expect: point estimate 0\.051376, mean within 4 standard errors of the product: yes
 //
 // Building Carlsmith's (2022) six-premise model in C++ with the builder API, then running it twice:
 // with uncertainty around each credence, and with every premise at his point value.
 //
-//   timelines -> incentives -> alignment_difficulty -> power_seeking -> disempowerment -> catastrophe
-//       \            \                 \                     \                \               \
-//        `------------`-----------------`---------------------`----------------`---------------`--> doom
+//   timelines   incentives   alignment_difficulty   power_seeking   disempowerment   catastrophe
+//       |            |                |                    |               |                |
+//       '------------'----------------'--------+-----------'---------------'----------------'
+//                                              v
+//                                        doom = product
 //
 // Each premise is conditional on the ones before it, so doom is their product (the chain rule).
 
@@ -88,5 +90,7 @@ int main() {
   std::printf("  mean within 4 standard errors of the product: %s\n", agrees ? "yes" : "no");
   std::printf("  the median is %.0f%% of the mean: a product of uncertain premises is right-skewed\n",
               100 * doom.p50 / doom.mean);
+  std::printf("point estimate %.6f, mean within 4 standard errors of the product: %s\n", point_doom.mean,
+              agrees ? "yes" : "no");
   return agrees ? 0 : 1;
 }

@@ -1,4 +1,4 @@
-// expect: difference agrees with the closed form -0\.048906: yes[\s\S]*largest share: disempowerment
+// expect: largest share: disempowerment, difference agrees with the closed form: yes
 //
 // Two forecasters, one argument: both accept Carlsmith's six-premise chain but disagree on two premises
 // (power-seeking and disempowerment, where the 2023 superforecasters differed most from him). How big
@@ -68,6 +68,7 @@ int main() {
     total += change.share;
   }
   std::printf("  shares add up to %+.6f\n", total);
-  std::printf("largest share: %s\n", comparison.attribution.front().name.c_str());
+  std::printf("largest share: %s, difference agrees with the closed form: %s\n",
+              comparison.attribution.front().name.c_str(), agrees ? "yes" : "no");
   return agrees ? 0 : 1;
 }

@@ -122,7 +122,7 @@ TEST_CASE("lint: a claimed bottom line the model contradicts", "[audit]") {
     const std::string narrow = sourced("a", "uniform(0.2, 0.21)") + "[nodes.y]\nexpr = \"a\"\n";
     const auto found = of_lint(lint(model_text(narrow, "claimed = 0.22\n"), quick()), "claimed");
     REQUIRE(found.size() == 1);
-    CHECK_THAT(found[0].message, Catch::Contains("outside the model's 90% interval"));
+    CHECK_THAT(found[0].message, Catch::Contains("the claim lies outside that interval"));
   }
   SECTION("no run, no claim check") {
     LintOptions options = quick();

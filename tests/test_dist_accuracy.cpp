@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -40,8 +41,12 @@ std::vector<double> tail_grid(int per_decade, int linear) {
 // which is accurate to a few ulp: the relative error in x implied by |I_x(a, b) - u| / (x * density).
 // The smaller of the two verdicts counts.
 double beta_relative_error(double a, double b, double u, double candidate) {
-  const double residual = u < 0.5 ? boost::math::ibeta(a, b, candidate) - u : (1 - u) - boost::math::ibetac(a, b, candidate);
-  const double forward = std::fabs(residual) / (candidate * boost::math::ibeta_derivative(a, b, candidate));
+  double forward = std::numeric_limits<double>::infinity();
+  try {  // the density overflows where the quantile rounds to 0 or 1
+    const double residual = u < 0.5 ? boost::math::ibeta(a, b, candidate) - u : (1 - u) - boost::math::ibetac(a, b, candidate);
+    forward = std::fabs(residual) / (candidate * boost::math::ibeta_derivative(a, b, candidate));
+  } catch (const std::exception&) {
+  }
   try {
     const double expected = quantile(boost::math::beta_distribution<>(a, b), u);
     return std::min(forward, std::fabs(candidate - expected) / expected);

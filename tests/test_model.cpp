@@ -166,6 +166,9 @@ TEST_CASE("closest_name suggests only near misses", "[model]") {
   CHECK(unknown_node_message("timelnes", "in expression of 'doom'", names) ==
         "unknown node 'timelnes' in expression of 'doom'; did you mean 'timelines'?");
   CHECK(unknown_node_message("zzz", "in outputs", names) == "unknown node 'zzz' in outputs");
+  CHECK(abbreviated("short") == "short");
+  CHECK(abbreviated("abcdef", 3) == "abc...");
+  CHECK(abbreviated("a\u00e9b", 2) == "a...");  // never half of the two bytes of e-acute
   const std::string huge(1'000'000, 'q');
   CHECK_FALSE(closest_name(huge, names).has_value());  // and quickly: lengths differ too much
 }

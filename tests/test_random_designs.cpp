@@ -203,7 +203,7 @@ TEST_CASE("scrambled sobol projections of 2^k points are stratified", "[random]"
       const std::uint64_t first = start_block * n;  // any aligned block of 2^k samples is a net too
       std::vector<std::vector<double>> columns(dimensions, std::vector<double>(n));
       for (std::size_t d = 0; d < dimensions; ++d) {
-        sequence.fill(2024, "input" + std::to_string(d), d, first, columns[d]);
+        sequence.fill(2024, std::string("input").append(std::to_string(d)), d, first, columns[d]);
         REQUIRE(all_open(columns[d]));
         std::vector<int> hits(n, 0);
         for (const double value : columns[d]) ++hits[static_cast<std::size_t>(value * static_cast<double>(n))];
@@ -254,7 +254,7 @@ TEST_CASE("randomised sobol beats mc on a smooth integrand", "[random]") {
     for (const Design design : {Design::sobol, Design::mc}) {
       std::fill(product.begin(), product.end(), 1.0);
       for (std::size_t d = 0; d < dimensions; ++d) {
-        const std::string key = "x" + std::to_string(d);
+        const std::string key = std::string("x").append(std::to_string(d));
         if (design == Design::sobol) {
           sequence.fill(seed, key, d, 0, column);
         } else {

@@ -592,3 +592,17 @@ TEST_CASE("a constant output has zero indices", "[sensitivity]") {
   CHECK(result.inputs[0].total.value == 0.0);
   CHECK(result.mean == Approx(0.25));
 }
+
+TEST_CASE("a numerical fault during an analysis is an error naming the node", "[sensitivity]") {
+  Model model("faulty");
+  const auto x = model.input("x", pdoom::normal(0, 1));
+  model.derived("y", log(x));
+  model.add_output("y");
+  for (const unsigned threads : {1U, 2U}) {
+    SensitivityOptions options = options_with(1 << 12);
+    options.threads = threads;
+    CHECK_THROWS_AS(pdoom::sobol_analysis(model, options), pdoom::NumericalError);
+    CHECK_THROWS_WITH(pdoom::tornado_analysis(model, options), Catch::Contains("'y'"));
+    CHECK_THROWS_AS(pdoom::rank_analysis(model, options), pdoom::NumericalError);
+  }
+}

@@ -10,16 +10,21 @@
 #include "pdoom/random/copula.hpp"
 #include "pdoom/random/design.hpp"
 #include "pdoom/sample/block_loop.hpp"
-#include "pdoom/sample/compiled_model.hpp"
+#include "pdoom/expr/program.hpp"
 #include "pdoom/sample/run.hpp"
 #include "pdoom/stats/moments.hpp"
 
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <cmath>
 #include <functional>
 #include <map>
+#include <memory>
+#include <optional>
+#include <span>
 #include <numeric>
 #include <set>
 #include <unordered_map>
@@ -33,6 +38,8 @@ constexpr const char* correlations_change = "[correlations]";
 // Sub-batches per block for the batch-means standard error of the shares: enough batches for a
 // standard error even when the whole run is one block.
 constexpr std::size_t batches_per_block = 8;
+// Rows evaluated at once within a block: the columns of many variants stay in cache.
+constexpr std::size_t chunk_rows = 1024;
 
 // A canonical, order-independent text of a model's rank correlations, for change detection.
 std::vector<std::tuple<std::string, std::string, double>> canonical_correlations(const Model& model) {
@@ -140,21 +147,147 @@ CopulaSide make_copula_side(const Model& model) {
   return side;
 }
 
+// ---- memoised evaluation of every hybrid ----
+//
+// A node's value in hybrid S depends only on S restricted to R(node): the node's own change and every
+// change upstream of it (in either model), plus the correlations change for correlated inputs. Each
+// (node, restriction) "variant" is computed once per block and shared by every hybrid that needs it, so
+// an input is drawn at most four times per block (A/B definition, A/B copula) however many hybrids there
+// are, and only nodes downstream of many changes are evaluated many times.
+
+// One argument of a conditional distribution call, compiled (as the sampler does).
+struct CompiledCall;
+struct CompiledArgument {
+  std::shared_ptr<const CompiledCall> call;  // a nested distribution, or
+  std::optional<Program> program;            // a numeric expression of the parents, or
+  double constant = 0;                       // a constant
+  std::size_t value_slot = 0;                // its per-sample value (numeric, non-constant only)
+};
+struct CompiledCall {
+  std::string constructor;
+  std::vector<CompiledArgument> arguments;
+};
+
+std::shared_ptr<const CompiledCall> compile_call(const DistributionCall& call, const Program::SlotLookup& slot_of,
+                                                 std::size_t& value_slots) {
+  auto compiled = std::make_shared<CompiledCall>();
+  compiled->constructor = call.constructor;
+  for (const auto& argument : call.arguments) {
+    CompiledArgument out;
+    if (argument.call) {
+      out.call = compile_call(*argument.call, slot_of, value_slots);
+    } else if (argument.expression) {
+      Program program = Program::compile(*argument.expression, slot_of);
+      if (program.is_constant()) {
+        out.constant = program.constant_value();
+      } else {
+        out.program = std::move(program);
+        out.value_slot = value_slots++;
+      }
+    }
+    compiled->arguments.push_back(std::move(out));
+  }
+  return compiled;
+}
+
+void evaluate_arguments(const CompiledCall& call, std::span<const double* const> slots, std::size_t n,
+                        std::vector<std::vector<double>>& columns, ProgramWorkspace& workspace) {
+  for (const auto& argument : call.arguments) {
+    if (argument.call) {
+      evaluate_arguments(*argument.call, slots, n, columns, workspace);
+    } else if (argument.program) {
+      auto& column = columns[argument.value_slot];
+      column.resize(n);
+      argument.program->evaluate(slots, n, column.data(), workspace);
+    }
+  }
+}
+
+Distribution build_distribution(const CompiledCall& call, std::span<const double> values) {
+  std::vector<DistributionArgument> arguments;
+  arguments.reserve(call.arguments.size());
+  for (const auto& argument : call.arguments) {
+    if (argument.call) {
+      arguments.emplace_back(build_distribution(*argument.call, values));
+    } else if (argument.program) {
+      arguments.emplace_back(values[argument.value_slot]);
+    } else {
+      arguments.emplace_back(argument.constant);
+    }
+  }
+  return make_distribution(call.constructor, arguments);
+}
+
+// One version (A's or B's) of a node, compiled against its own parents (local slots).
+struct Definition {
+  const Node* node = nullptr;
+  std::vector<std::size_t> parents;        // union indices; local slot k reads parents[k]
+  std::optional<Distribution> constant;    // a constant input, with its fast quantile table
+  std::shared_ptr<const CompiledCall> call;  // a conditional input
+  std::size_t argument_values = 0;
+  std::optional<Program> program;         // a derived node
+  bool probability = false;
+};
+
+Definition compile_definition(const Node& node, const std::unordered_map<std::string, std::size_t>& index_of) {
+  Definition definition;
+  definition.node = &node;
+  definition.probability = node.is_probability();
+  for (const auto& parent : node.parents()) definition.parents.push_back(index_of.at(parent));
+  const std::vector<std::string> names = node.parents();
+  const Program::SlotLookup slot_of = [&names](std::string_view name) -> std::optional<std::size_t> {
+    const auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end()) return std::nullopt;
+    return static_cast<std::size_t>(it - names.begin());
+  };
+  if (node.kind == NodeKind::input) {
+    if (auto constant = constant_distribution(*node.distribution)) {
+      definition.constant = constant->with_fast_quantile();
+    } else {
+      definition.call = compile_call(*node.distribution, slot_of, definition.argument_values);
+    }
+  } else {
+    definition.program = Program::compile(*node.expression, slot_of);
+  }
+  return definition;
+}
+
+// One (node, variant) computation of the schedule.
+struct Step {
+  std::size_t node = 0;
+  const Definition* definition = nullptr;
+  std::vector<std::size_t> parent_steps;  // per local slot
+  std::size_t key = 0;                    // uniform key (inputs)
+  int copula = -1;                        // inputs: -1 independent, 0 A's copula, 1 B's
+  std::size_t copula_position = 0;
+  std::size_t buffer = 0;                 // where its values live while needed
+  bool check = false;                     // part of model A or B: NaN and range are errors
+  const char* model = "";                 // "A" or "B" for messages
+};
+
+// The schedule: steps and per-coalition accumulations, in order.
+struct Event {
+  bool accumulate = false;
+  std::size_t index = 0;  // step, or coalition
+};
+
 // Per-thread scratch memory.
 struct Worker {
-  std::vector<std::vector<double>> independent;  // per uniform key
-  std::vector<std::vector<double>> correlated_a;  // per key of the A copula
+  std::vector<std::vector<double>> independent;   // per uniform key, one block
+  std::vector<std::vector<double>> correlated_a;  // per position in the A copula
   std::vector<std::vector<double>> correlated_b;
-  std::vector<const double*> pointers;
-  Block block;
-  EvaluationWorkspace workspace;
-  std::vector<double> output_a;
+  std::vector<std::vector<double>> buffers;       // chunk-sized columns of the steps
+  std::vector<const double*> slots;
+  std::vector<std::vector<double>> argument_columns;
+  std::vector<double> current_arguments;
+  std::vector<double> previous_arguments;
+  ProgramWorkspace program_workspace;
+  std::vector<double> output_a;                    // one block
   std::vector<double> output_b;
 };
 
 // One block's contribution.
 struct BlockResult {
-  std::size_t rows = 0;
   std::vector<std::vector<double>> batch_sums;  // [batch][coalition]
   std::vector<std::size_t> batch_rows;
   Moments a;
@@ -387,97 +520,219 @@ Comparison compare(const Model& model_a_in, const Model& model_b_in, const Compa
   result.permutations = plan.permutation_count();
   result.hybrids = plan.coalition_count();
 
-  // ---- build and compile the hybrid of every coalition ----
+  // ---- the schedule: every (node, variant) any hybrid needs, in an order that respects dependencies ----
   const CopulaSide copula_a = make_copula_side(model_a);
   const CopulaSide copula_b = make_copula_side(model_b);
-  std::vector<CompiledModel> hybrids;
-  std::vector<int> hybrid_copula;                       // 0: A's correlations, 1: B's
-  hybrids.reserve(plan.coalition_count());
-  for (std::size_t coalition = 0; coalition < plan.coalition_count(); ++coalition) {
-    std::vector<bool> applied(nodes.size(), false);
-    bool use_b_correlations = false;
-    std::vector<std::string> applied_names;
-    for (const std::size_t player : plan.members(coalition)) {
-      applied_names.push_back(changes[player].name);
-      for (const std::size_t c : players[player]) {
-        if (change_node[c] == npos) {
-          use_b_correlations = true;
-        } else {
-          applied[change_node[c]] = true;
-        }
+  const std::size_t n_players = plan.players();
+  const std::size_t coalitions = plan.coalition_count();
+  std::vector<int> player_of_node(nodes.size(), -1);
+  int correlation_player = -1;
+  for (std::size_t p = 0; p < players.size(); ++p) {
+    for (const std::size_t c : players[p]) {
+      if (change_node[c] == npos) {
+        correlation_player = static_cast<int>(p);
+      } else {
+        player_of_node[change_node[c]] = static_cast<int>(p);
       }
     }
-    if (!correlations_changed) use_b_correlations = false;
-    Model hybrid("hybrid");
-    for (std::size_t i = 0; i < nodes.size(); ++i) {
-      if (!relevant[i]) continue;
-      const Node* version = applied[i] ? nodes[i].b : nodes[i].a;
-      if (version != nullptr) hybrid.add(*version);
-    }
-    hybrid.add_output(result.output);
-    try {
-      hybrids.emplace_back(hybrid);
-    } catch (const ModelError& error) {
-      const std::string which = coalition == plan.empty_coalition() ? std::string("model A")
-                                : coalition == plan.full_coalition()
-                                    ? std::string("model B")
-                                    : "the hybrid of A with B's " + join(applied_names, ", ");
-      throw ModelError(error.location(), "compare: " + which + " cannot be built: " + error.message());
-    }
-    hybrid_copula.push_back(use_b_correlations ? 1 : 0);
   }
-
-  // ---- the uniform keys: every input of some hybrid, and every correlated input ----
-  std::vector<std::string> keys;
-  std::unordered_map<std::string, std::size_t> key_index;
-  const auto add_key = [&](const std::string& name) {
-    if (key_index.emplace(name, keys.size()).second) keys.push_back(name);
-  };
-  for (const auto& hybrid : hybrids) {
-    for (const std::size_t column : hybrid.inputs()) add_key(hybrid.node_names()[column]);
-  }
-  for (const auto& name : copula_a.names) add_key(name);
-  for (const auto& name : copula_b.names) add_key(name);
-  // For each hybrid and input: which uniform column drives it (key, and whether correlated).
-  struct Source {
-    std::size_t key = 0;
-    int correlated = -1;  // -1 independent; 0/1: position in copula A/B is `position`
-    std::size_t position = 0;
-  };
   const auto position_in = [](const CopulaSide& side, const std::string& name) -> std::optional<std::size_t> {
     const auto it = std::find(side.names.begin(), side.names.end(), name);
     if (it == side.names.end()) return std::nullopt;
     return static_cast<std::size_t>(it - side.names.begin());
   };
-  std::vector<std::vector<Source>> sources(hybrids.size());
-  for (std::size_t h = 0; h < hybrids.size(); ++h) {
-    const CopulaSide& side = hybrid_copula[h] == 1 ? copula_b : copula_a;
-    for (const std::size_t column : hybrids[h].inputs()) {
-      const std::string& name = hybrids[h].node_names()[column];
-      Source source;
-      source.key = key_index.at(name);
-      if (side.copula) {
-        if (const auto position = position_in(side, name)) {
-          source.correlated = hybrid_copula[h];
-          source.position = *position;
-        }
-      }
-      sources[h].push_back(source);
+  // R(node): the players whose application can change the node's value; a fixed point because the
+  // union of both graphs may have cycles (never within one hybrid).
+  std::vector<std::vector<bool>> reach(nodes.size(), std::vector<bool>(n_players, false));
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (!relevant[i]) continue;
+    if (player_of_node[i] >= 0) reach[i][static_cast<std::size_t>(player_of_node[i])] = true;
+    if (correlation_player >= 0 && (position_in(copula_a, nodes[i].name) || position_in(copula_b, nodes[i].name))) {
+      reach[i][static_cast<std::size_t>(correlation_player)] = true;
     }
   }
-  std::vector<std::size_t> output_column(hybrids.size());
-  for (std::size_t h = 0; h < hybrids.size(); ++h) output_column[h] = *hybrids[h].column(result.output);
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      if (!relevant[i]) continue;
+      for (const std::size_t parent : nodes[i].references) {
+        for (std::size_t p = 0; p < n_players; ++p) {
+          if (reach[parent][p] && !reach[i][p]) {
+            reach[i][p] = true;
+            grew = true;
+          }
+        }
+      }
+    }
+  }
+  const auto variant_key = [&](std::size_t node, std::size_t coalition) {
+    std::string key;
+    for (std::size_t p = 0; p < n_players; ++p) {
+      if (reach[node][p]) key += plan.contains(coalition, p) ? '1' : '0';
+    }
+    return key;
+  };
+
+  // Both versions of every relevant node, compiled once.
+  std::vector<std::array<std::optional<Definition>, 2>> definitions(nodes.size());
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (!relevant[i]) continue;
+    if (nodes[i].a != nullptr) definitions[i][0] = compile_definition(*nodes[i].a, index_of);
+    if (nodes[i].b != nullptr) definitions[i][1] = compile_definition(*nodes[i].b, index_of);
+  }
+  // Uniform keys: every relevant input (either version) and every correlated input (the copula mixes them).
+  std::vector<std::string> keys;
+  std::unordered_map<std::string, std::size_t> key_index;
+  const auto add_key = [&](const std::string& name) {
+    if (key_index.emplace(name, keys.size()).second) keys.push_back(name);
+  };
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (!relevant[i]) continue;
+    for (const Node* version : {nodes[i].a, nodes[i].b}) {
+      if (version != nullptr && version->kind == NodeKind::input) add_key(nodes[i].name);
+    }
+  }
+  for (const auto& name : copula_a.names) add_key(name);
+  for (const auto& name : copula_b.names) add_key(name);
+
+  const auto describe_hybrid = [&](std::size_t coalition) {
+    if (coalition == plan.empty_coalition()) return "model A ('" + model_a.name + "')";
+    if (coalition == plan.full_coalition()) return "model B ('" + model_b.name + "')";
+    std::vector<std::string> applied;
+    for (const std::size_t player : plan.members(coalition)) applied.push_back(changes[player].name);
+    return "the hybrid of A with B's " + join(applied, ", ");
+  };
+
+  std::vector<Step> steps;
+  std::vector<Event> events;
+  std::vector<std::size_t> output_step(coalitions);
+  std::vector<std::unordered_map<std::string, std::size_t>> step_of(nodes.size());
+  for (std::size_t coalition = 0; coalition < coalitions; ++coalition) {
+    const bool use_b_copula = correlation_player >= 0 && plan.contains(coalition, static_cast<std::size_t>(correlation_player));
+    const auto version_of = [&](std::size_t node) -> const Definition* {
+      const bool applied = player_of_node[node] >= 0 && plan.contains(coalition, static_cast<std::size_t>(player_of_node[node]));
+      const auto& definition = definitions[node][applied ? 1 : 0];
+      return definition ? &*definition : nullptr;
+    };
+    // Depth-first, post-order from the output; nodes already computed for this variant are reused.
+    std::vector<char> state(nodes.size(), 0);  // 1 on the stack, 2 done
+    std::vector<std::size_t> step_here(nodes.size(), npos);
+    std::vector<std::pair<std::size_t, std::size_t>> stack{{output_index, 0}};
+    while (!stack.empty()) {
+      auto& [node, next] = stack.back();
+      if (next == 0 && state[node] == 0) {
+        const auto found = step_of[node].find(variant_key(node, coalition));
+        if (found != step_of[node].end()) {
+          step_here[node] = found->second;
+          state[node] = 2;
+          stack.pop_back();
+          continue;
+        }
+        state[node] = 1;
+      }
+      const Definition* definition = version_of(node);
+      if (definition == nullptr) {
+        // Grouping makes this impossible; say so rather than crash if it ever happens.
+        throw Error("compare: internal: '" + nodes[node].name + "' is missing from " + describe_hybrid(coalition));
+      }
+      if (next < definition->parents.size()) {
+        const std::size_t parent = definition->parents[next++];
+        if (state[parent] == 1) {
+          throw Error("compare: internal: a cycle through '" + nodes[parent].name + "' in " + describe_hybrid(coalition));
+        }
+        if (state[parent] == 0) stack.emplace_back(parent, 0);
+        continue;
+      }
+      Step step;
+      step.node = node;
+      step.definition = definition;
+      for (const std::size_t parent : definition->parents) step.parent_steps.push_back(step_here[parent]);
+      if (definition->node->kind == NodeKind::input) {
+        step.key = key_index.at(nodes[node].name);
+        const CopulaSide& side = use_b_copula ? copula_b : copula_a;
+        if (side.copula) {
+          if (const auto position = position_in(side, nodes[node].name)) {
+            step.copula = use_b_copula ? 1 : 0;
+            step.copula_position = *position;
+          }
+        }
+      }
+      step_here[node] = steps.size();
+      step_of[node].emplace(variant_key(node, coalition), steps.size());
+      events.push_back({false, steps.size()});
+      steps.push_back(std::move(step));
+      state[node] = 2;
+      stack.pop_back();
+    }
+    output_step[coalition] = step_here[output_index];
+    events.push_back({true, coalition});
+    // Every node of A and of B is checked as the sampler checks it (NaN, probabilities in [0, 1]).
+    if (coalition == plan.empty_coalition() || coalition == plan.full_coalition()) {
+      std::vector<std::size_t> pending{output_index};
+      std::vector<bool> seen(nodes.size(), false);
+      seen[output_index] = true;
+      while (!pending.empty()) {
+        const std::size_t node = pending.back();
+        pending.pop_back();
+        Step& step = steps[step_of[node].at(variant_key(node, coalition))];
+        step.check = true;
+        step.model = coalition == plan.empty_coalition() ? "A" : "B";
+        for (const std::size_t parent : version_of(node)->parents) {
+          if (!seen[parent]) {
+            seen[parent] = true;
+            pending.push_back(parent);
+          }
+        }
+      }
+    }
+  }
+  // Buffers: a step's column lives from its computation to its last reader.
+  std::size_t buffer_count = 0;
+  {
+    std::vector<std::size_t> last_use(steps.size(), 0);
+    for (std::size_t time = 0; time < events.size(); ++time) {
+      const Event& event = events[time];
+      if (event.accumulate) {
+        last_use[output_step[event.index]] = time;
+      } else {
+        last_use[event.index] = time;  // read by nobody: freed at once
+        for (const std::size_t parent : steps[event.index].parent_steps) last_use[parent] = time;
+      }
+    }
+    std::vector<std::size_t> free_buffers;
+    for (std::size_t time = 0; time < events.size(); ++time) {
+      const Event& event = events[time];
+      std::vector<std::size_t> read;
+      if (event.accumulate) {
+        read.push_back(output_step[event.index]);
+      } else {
+        Step& step = steps[event.index];
+        if (free_buffers.empty()) {
+          step.buffer = buffer_count++;
+        } else {
+          step.buffer = free_buffers.back();
+          free_buffers.pop_back();
+        }
+        read = step.parent_steps;
+        read.push_back(event.index);
+      }
+      std::sort(read.begin(), read.end());
+      read.erase(std::unique(read.begin(), read.end()), read.end());
+      for (const std::size_t step : read) {
+        if (last_use[step] == time) free_buffers.push_back(steps[step].buffer);
+      }
+    }
+  }
 
   // ---- one ordered pass over blocks ----
   const std::uint64_t samples = options.samples;
   const std::uint64_t block_size = options.block_size;
   const std::uint64_t blocks = (samples + block_size - 1) / block_size;
-  const unsigned threads = resolve_thread_count(options.threads);
+  const unsigned threads = static_cast<unsigned>(std::min<std::uint64_t>(resolve_thread_count(options.threads), blocks));
   const std::size_t window = 2 * static_cast<std::size_t>(threads) + 2;
   std::vector<Worker> workers(threads);
   std::vector<BlockResult> slots(window);
-  const std::size_t coalitions = plan.coalition_count();
-  const std::size_t n_players = plan.players();
+  const std::size_t chunk = std::min<std::size_t>(chunk_rows, options.block_size);
 
   std::vector<double> totals(coalitions, 0.0);
   Moments moments_a, moments_b, moments_difference;
@@ -488,12 +743,62 @@ Comparison compare(const Model& model_a_in, const Model& model_b_in, const Compa
   std::size_t batch_count = 0;
   std::vector<double> batch_values(coalitions);
 
-  const auto describe_hybrid = [&](std::size_t h) {
-    if (h == plan.empty_coalition()) return std::string("model A");
-    if (h == plan.full_coalition()) return std::string("model B");
-    std::vector<std::string> applied;
-    for (const std::size_t player : plan.members(h)) applied.push_back(changes[player].name);
-    return "the hybrid of A with B's " + join(applied, ", ");
+  const auto compute_step = [&](const Step& step, Worker& worker, std::size_t offset, std::size_t m,
+                                std::uint64_t first_sample, std::size_t coalition_hint) {
+    const Definition& definition = *step.definition;
+    double* out = worker.buffers[step.buffer].data();
+    worker.slots.clear();
+    for (const std::size_t parent : step.parent_steps) worker.slots.push_back(worker.buffers[steps[parent].buffer].data());
+    if (definition.program) {
+      definition.program->evaluate(worker.slots, m, out, worker.program_workspace);
+    } else {
+      const double* u = (step.copula == 0   ? worker.correlated_a[step.copula_position].data()
+                         : step.copula == 1 ? worker.correlated_b[step.copula_position].data()
+                                            : worker.independent[step.key].data()) +
+                        offset;
+      if (definition.constant) {
+        quantile(*definition.constant, std::span<const double>(u, m), std::span<double>(out, m));
+      } else {
+        if (worker.argument_columns.size() < definition.argument_values) {
+          worker.argument_columns.resize(definition.argument_values);
+        }
+        evaluate_arguments(*definition.call, worker.slots, m, worker.argument_columns, worker.program_workspace);
+        worker.current_arguments.assign(definition.argument_values, 0.0);
+        worker.previous_arguments.assign(definition.argument_values, 0.0);
+        std::optional<Distribution> distribution;
+        for (std::size_t row = 0; row < m; ++row) {
+          for (std::size_t a = 0; a < definition.argument_values; ++a) {
+            worker.current_arguments[a] = worker.argument_columns[a][row];
+          }
+          const bool same = distribution.has_value() &&
+                            std::equal(worker.current_arguments.begin(), worker.current_arguments.end(),
+                                       worker.previous_arguments.begin(),
+                                       [](double x, double y) { return std::memcmp(&x, &y, sizeof x) == 0; });
+          if (!same) {
+            try {
+              distribution = build_distribution(*definition.call, worker.current_arguments);
+            } catch (const ParameterError& error) {
+              throw NumericalError(fmt::format("compare: node '{}' in {}: {} at sample {}", nodes[step.node].name,
+                                               step.check ? (std::string("model ") + step.model)
+                                                          : describe_hybrid(coalition_hint),
+                                               error.what(), first_sample + row));
+            }
+            std::swap(worker.current_arguments, worker.previous_arguments);
+          }
+          out[row] = quantile(*distribution, u[row]);
+        }
+      }
+    }
+    if (!step.check) return;
+    for (std::size_t row = 0; row < m; ++row) {
+      const double x = out[row];
+      if (std::isfinite(x) && (!definition.probability || (x >= 0.0 && x <= 1.0))) continue;
+      const std::string what = std::isfinite(x) ? fmt::format("is {:.6g}, outside [0, 1] for a probability,", x)
+                                                : fmt::format("is {}", x);
+      throw NumericalError(fmt::format("compare: node '{}' {} at sample {} in model {} ('{}')", nodes[step.node].name,
+                                       what, first_sample + row, step.model,
+                                       std::string_view(step.model) == "A" ? model_a.name : model_b.name));
+    }
   };
 
   BlockLoopTasks tasks;
@@ -502,7 +807,6 @@ Comparison compare(const Model& model_a_in, const Model& model_b_in, const Compa
     BlockResult& out = slots[slot];
     const std::uint64_t first = block * block_size;
     const std::size_t rows = static_cast<std::size_t>(std::min<std::uint64_t>(block_size, samples - first));
-    out.rows = rows;
     worker.independent.resize(keys.size());
     for (std::size_t k = 0; k < keys.size(); ++k) {
       worker.independent[k].resize(rows);
@@ -521,43 +825,47 @@ Comparison compare(const Model& model_a_in, const Model& model_b_in, const Compa
     };
     correlate(copula_a, worker.correlated_a);
     correlate(copula_b, worker.correlated_b);
+    worker.buffers.resize(buffer_count);
+    for (auto& buffer : worker.buffers) buffer.resize(chunk);
+    worker.output_a.resize(rows);
+    worker.output_b.resize(rows);
 
     const std::size_t batches = std::min<std::size_t>(batches_per_block, rows);
     out.batch_rows.assign(batches, 0);
-    for (std::size_t batch = 0; batch < batches; ++batch) {
-      out.batch_rows[batch] = rows * (batch + 1) / batches - rows * batch / batches;
-    }
+    std::vector<std::size_t> batch_begin(batches + 1, 0);
+    for (std::size_t batch = 0; batch <= batches; ++batch) batch_begin[batch] = rows * batch / batches;
+    for (std::size_t batch = 0; batch < batches; ++batch) out.batch_rows[batch] = batch_begin[batch + 1] - batch_begin[batch];
     out.batch_sums.assign(batches, std::vector<double>(coalitions, 0.0));
-    for (std::size_t h = 0; h < hybrids.size(); ++h) {
-      worker.pointers.clear();
-      for (const Source& source : sources[h]) {
-        if (source.correlated == 0) {
-          worker.pointers.push_back(worker.correlated_a[source.position].data());
-        } else if (source.correlated == 1) {
-          worker.pointers.push_back(worker.correlated_b[source.position].data());
-        } else {
-          worker.pointers.push_back(worker.independent[source.key].data());
+
+    for (std::size_t offset = 0; offset < rows; offset += chunk) {
+      const std::size_t m = std::min(chunk, rows - offset);
+      std::size_t last_coalition = 0;
+      for (const Event& event : events) {
+        if (!event.accumulate) {
+          compute_step(steps[event.index], worker, offset, m, first + offset, last_coalition);
+          continue;
         }
-      }
-      const bool endpoint = h == plan.empty_coalition() || h == plan.full_coalition();
-      hybrids[h].evaluate(worker.pointers, rows, worker.block, worker.workspace, first, endpoint);
-      const auto values = worker.block.column(output_column[h]);
-      if (!endpoint) {
-        for (std::size_t row = 0; row < rows; ++row) {
-          if (!std::isfinite(values[row])) {
-            throw NumericalError(fmt::format("compare: '{}' is {} at sample {} in {}", result.output, values[row],
-                                             first + row, describe_hybrid(h)));
+        const std::size_t coalition = event.index;
+        last_coalition = coalition + 1 < coalitions ? coalition + 1 : coalition;
+        const double* values = worker.buffers[steps[output_step[coalition]].buffer].data();
+        if (coalition != plan.empty_coalition() && coalition != plan.full_coalition()) {
+          for (std::size_t row = 0; row < m; ++row) {
+            if (!std::isfinite(values[row])) {
+              throw NumericalError(fmt::format("compare: '{}' is {} at sample {} in {}", result.output, values[row],
+                                               first + offset + row, describe_hybrid(coalition)));
+            }
           }
         }
+        for (std::size_t batch = 0; batch < batches; ++batch) {
+          const std::size_t low = std::max(batch_begin[batch], offset);
+          const std::size_t high = std::min(batch_begin[batch + 1], offset + m);
+          double sum = 0.0;
+          for (std::size_t row = low; row < high; ++row) sum += values[row - offset];
+          out.batch_sums[batch][coalition] += sum;
+        }
+        if (coalition == plan.empty_coalition()) std::copy(values, values + m, worker.output_a.begin() + static_cast<std::ptrdiff_t>(offset));
+        if (coalition == plan.full_coalition()) std::copy(values, values + m, worker.output_b.begin() + static_cast<std::ptrdiff_t>(offset));
       }
-      std::size_t row = 0;
-      for (std::size_t batch = 0; batch < batches; ++batch) {
-        double sum = 0.0;
-        for (std::size_t end = row + out.batch_rows[batch]; row < end; ++row) sum += values[row];
-        out.batch_sums[batch][h] = sum;
-      }
-      if (h == plan.empty_coalition()) worker.output_a.assign(values.begin(), values.end());
-      if (h == plan.full_coalition()) worker.output_b.assign(values.begin(), values.end());
     }
     out.a = Moments();
     out.b = Moments();

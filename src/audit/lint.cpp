@@ -307,17 +307,13 @@ void lint_claimed(const Model& model, const LintOptions& options, std::vector<Di
     if (far || outside) {
       std::string why;
       if (far) {
-        why = fmt::format("its mean is a factor {} {} the claim{}", number(spread),
-                          probabilities ? "in odds from" : "from", outside ? ", and " : "");
+        why = fmt::format("the mean is a factor {} {} the claim", number(spread), probabilities ? "in odds from" : "from");
       }
-      if (outside) {
-        why += fmt::format("the claim lies outside the model's 90% interval [{}, {}]", number(summary.p05),
-                           number(summary.p95));
-      }
+      if (outside) why += std::string(far ? ", and " : "") + "the claim lies outside that interval";
       out.push_back(warning(
           "claimed", nullptr, location,
           fmt::format("the model claims {} for '{}', but its own mean is {} (90% interval [{}, {}], {} samples): "
-                      "{}. Either the inputs or the stated bottom line should change.",
+                      "{}. Either the inputs or the stated bottom line should change, or the difference explained.",
                       number(claimed), output, number(mean), number(summary.p05), number(summary.p95),
                       options.samples, why)));
     }
@@ -403,6 +399,8 @@ void lint_negligible(const Model& model, const LintOptions& options, std::vector
         return;
       }
       const SobolResult result = sobol_analysis(model, sensitivity);
+      // A constant output has no variance to apportion: every index is 0 and says nothing.
+      if (!(result.variance > 0.0)) continue;
       for (const auto& index : result.inputs) {
         auto [it, inserted] = largest.emplace(index.name, index.total.value);
         if (inserted || index.total.value > it->second) {

@@ -22,10 +22,7 @@ struct CheckOptions {
 
 constexpr std::size_t formula_width = 100;
 
-std::string shortened(std::string text, std::size_t width) {
-  if (text.size() > width) text = text.substr(0, width - 3) + "...";
-  return text;
-}
+std::string shortened(const std::string& text, std::size_t width) { return abbreviated(text, width - 3); }
 
 std::string join(const std::vector<std::string>& parts, std::string_view separator) {
   std::string out;

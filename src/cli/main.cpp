@@ -23,8 +23,13 @@ using pdoom::cli::CommandResult;
 
 // One line per subcommand; each add_X_command is declared in cli_common.hpp.
 void register_commands(CLI::App& app, CommandResult& result) {
+  pdoom::cli::add_run_command(app, result);
+  pdoom::cli::add_sensitivity_command(app, result);
+  pdoom::cli::add_compare_command(app, result);
   pdoom::cli::add_check_command(app, result);
   pdoom::cli::add_graph_command(app, result);
+  pdoom::cli::add_panel_command(app, result);
+  // Planned: add_explain_command, add_report_command (add each line when its command_X.cpp lands).
 }
 
 int run(int argc, char** argv) {

@@ -299,18 +299,23 @@ std::string call_text(std::string_view name, const double* args, std::size_t n) 
   return text;
 }
 
-Distribution from_canonical(const Canonical& canon, std::string written) {
+// One allocation, no formatting: this runs once per sample for a conditional distribution.
+Distribution from_canonical(const Canonical& canon, Constructor c, const double* args, std::size_t n) {
   auto state = std::make_shared<State>();
   state->family = canon.family;
-  state->parameters.assign(canon.parameters.begin(), canon.parameters.begin() + static_cast<std::ptrdiff_t>(canon.count));
-  state->written = std::move(written);
+  state->parameters = canon.parameters;
+  state->parameter_count = canon.count;
+  state->constructor = name_of(c);
+  std::copy(args, args + n, state->arguments.begin());
+  state->argument_count = n;
+  state->written_lazy = true;
   if (canon.family == Family::beta) state->beta = detail::beta_shape(canon.parameters[0], canon.parameters[1]);
   if (canon.family == Family::pert) state->beta = pert_shape(canon.parameters[0], canon.parameters[1], canon.parameters[2]);
   return Distribution(std::move(state));
 }
 
 Distribution numeric(Constructor c, std::initializer_list<double> args) {
-  return from_canonical(canonical(c, args.begin(), args.size()), call_text(name_of(c), args.begin(), args.size()));
+  return from_canonical(canonical(c, args.begin(), args.size()), c, args.begin(), args.size());
 }
 
 // The *_ci constructors leave out the default level from their written form.
@@ -320,6 +325,34 @@ Distribution interval(Constructor c, double lo, double hi, double level) {
 
 }  // namespace
 
+// ---- State ----
+
+Distribution::State::State(const State& other)
+    : family(other.family),
+      parameters(other.parameters),
+      parameter_count(other.parameter_count),
+      components(other.components),
+      values(other.values),
+      constructor(other.constructor),
+      arguments(other.arguments),
+      argument_count(other.argument_count),
+      written_lazy(false),
+      written_text(other.written()),
+      beta(other.beta),
+      below_low(other.below_low),
+      at_or_above_low(other.at_or_above_low),
+      at_or_below_high(other.at_or_below_high),
+      above_high(other.above_high),
+      mass(other.mass),
+      table(other.table) {}
+
+const std::string& Distribution::State::written() const {
+  if (written_lazy) {
+    std::call_once(written_once, [this] { written_text = call_text(constructor, arguments.data(), argument_count); });
+  }
+  return written_text;
+}
+
 // ---- Distribution ----
 
 Distribution::Distribution() : Distribution(point(0)) {}
@@ -327,10 +360,12 @@ Distribution::Distribution() : Distribution(point(0)) {}
 Distribution::Distribution(std::shared_ptr<const State> state) noexcept : state_(std::move(state)) {}
 
 Family Distribution::family() const noexcept { return state_->family; }
-std::span<const double> Distribution::parameters() const noexcept { return state_->parameters; }
+std::span<const double> Distribution::parameters() const noexcept {
+  return {state_->parameters.data(), state_->parameter_count};
+}
 std::span<const Distribution> Distribution::components() const noexcept { return state_->components; }
 std::span<const double> Distribution::values() const noexcept { return state_->values; }
-const std::string& Distribution::written() const noexcept { return state_->written; }
+const std::string& Distribution::written() const noexcept { return state_->written(); }
 
 std::string_view family_name(Family family) noexcept {
   switch (family) {
@@ -388,13 +423,13 @@ Distribution mixture(std::vector<double> weights, std::vector<Distribution> comp
   if (!(total > 0) || !std::isfinite(total)) fail("mixture: the weights must have a positive finite sum (got " + format_exact(total) + ")");
   auto state = std::make_shared<State>();
   state->family = Family::mixture;
-  state->written = "mixture(";
+  state->written_text = "mixture(";
   for (std::size_t i = 0; i < weights.size(); ++i) {
-    if (i > 0) state->written += ", ";
-    state->written += format_exact(weights[i]) + ", " + components[i].written();
+    if (i > 0) state->written_text += ", ";
+    state->written_text += format_exact(weights[i]) + ", " + components[i].written();
     weights[i] /= total;
   }
-  state->written += ')';
+  state->written_text += ')';
   state->values = std::move(weights);
   state->components = std::move(components);
   return Distribution(std::move(state));
@@ -406,8 +441,9 @@ Distribution truncated(Distribution base, double lo, double hi) {
   require_below("truncated", "lo", lo, "hi", hi);
   auto state = std::make_shared<State>();
   state->family = Family::truncated;
-  state->parameters = {lo, hi};
-  state->written = "truncated(" + base.written() + ", " + format_exact(lo) + ", " + format_exact(hi) + ")";
+  state->parameters = {lo, hi, 0};
+  state->parameter_count = 2;
+  state->written_text = "truncated(" + base.written() + ", " + format_exact(lo) + ", " + format_exact(hi) + ")";
   const detail::Tails at_low = detail::tails(base.state(), lo, false);   // (P(X < lo), P(X >= lo))
   const detail::Tails at_high = detail::tails(base.state(), hi, true);   // (P(X <= hi), P(X > hi))
   state->below_low = at_low.lower;
@@ -431,7 +467,7 @@ Distribution empirical(std::vector<double> values) {
   }
   auto state = std::make_shared<State>();
   state->family = Family::empirical;
-  state->written = call_text("empirical", values.data(), values.size());
+  state->written_text = call_text("empirical", values.data(), values.size());
   std::sort(values.begin(), values.end());
   state->values = std::move(values);
   return Distribution(std::move(state));
@@ -489,7 +525,7 @@ Distribution make_distribution(std::string_view constructor, const std::vector<D
   numbers.reserve(n);
   for (const auto& argument : arguments) numbers.push_back(std::get<double>(argument));
   if (c == Constructor::empirical) return empirical(std::move(numbers));
-  return from_canonical(canonical(c, numbers.data(), n), call_text(constructor, numbers.data(), n));
+  return from_canonical(canonical(c, numbers.data(), n), c, numbers.data(), n);
 }
 
 // ---- conditional distributions: parameters that change from sample to sample ----

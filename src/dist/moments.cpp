@@ -170,13 +170,12 @@ Moments discrete_truncated(const State& s) {
 }
 
 Moments moments_of(const State& s) {
-  detail::LazyMoments& lazy = *s.moments;
-  std::call_once(lazy.once, [&] {
+  std::call_once(s.moments_once, [&] {
     const Moments m = compute(s);
-    lazy.mean = m.mean;
-    lazy.variance = std::max(m.variance, 0.0);
+    s.mean = m.mean;
+    s.variance = std::max(m.variance, 0.0);
   });
-  return {lazy.mean, lazy.variance};
+  return {s.mean, s.variance};
 }
 
 // The family and parameters, rounded for people: "beta(2.31, 4.02)".
@@ -193,7 +192,7 @@ std::string canonical_text(const State& s) {
   } else if (s.family == Family::empirical) {
     text += std::to_string(s.values.size()) + (s.values.size() == 1 ? " value" : " values");
   } else {
-    for (std::size_t i = 0; i < s.parameters.size(); ++i) {
+    for (std::size_t i = 0; i < s.parameter_count; ++i) {
       if (i > 0) text += ", ";
       text += format_short(s.parameters[i]);
     }
@@ -232,9 +231,9 @@ std::string describe(const Distribution& d) {
   std::string text = canonical_text(s);
   // Show the constructor call too when it says something the canonical form does not (beta_ci, normal_ci, ...).
   const std::string_view family = family_name(s.family);
-  const std::string_view written = s.written;
+  const std::string_view written = s.written();
   const bool same_constructor = written.substr(0, written.find('(')) == family;
-  if (!same_constructor && s.family != Family::mixture && s.family != Family::truncated) text = s.written + " = " + text;
+  if (!same_constructor && s.family != Family::mixture && s.family != Family::truncated) text = s.written() + " = " + text;
   text += ": mean " + format_short(mean(d)) + ", 90% CI [" + format_short(quantile(d, 0.05)) + ", " +
           format_short(quantile(d, 0.95)) + "]";
   return text;

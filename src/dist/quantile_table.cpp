@@ -10,9 +10,7 @@ namespace {
 
 constexpr int degree = 7;
 constexpr int node_count = degree + 1;
-constexpr std::uint64_t mantissa_mask = (std::uint64_t{1} << 52) - 1;
-constexpr double below_half = 0x1.fffffffffffffp-2;  // the largest double below 0.5
-constexpr double nan_value = std::numeric_limits<double>::quiet_NaN();
+constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
 // Subdivisions per octave: 2^3 to 2^9 segments.
 constexpr int min_bits = 3;
 constexpr int max_bits = 9;
@@ -95,7 +93,7 @@ QuantileTable QuantileTable::build(ExactQuantileRef exact, double zero_scale) {
         // v(s, t) for segment s, t in [-1, 1]; the mantissa fraction is linear in v within an octave.
         const auto v_at = [&](int segment, double t) {
           const double fraction = (segment + 0.5 * (t + 1)) / count;
-          return std::min(octave_low * (1 + fraction), below_half);
+          return std::min(octave_low * (1 + fraction), QuantileTable::below_half);
         };
         std::vector<Segment> segments(count);
         bool all_good = true;
@@ -124,7 +122,7 @@ QuantileTable QuantileTable::build(ExactQuantileRef exact, double zero_scale) {
           if (good || (all_zero && middle == 0)) {
             std::copy(std::begin(f.monomial), std::end(f.monomial), segments[s].coefficients);
           } else {
-            std::fill(std::begin(segments[s].coefficients), std::end(segments[s].coefficients), nan_value);
+            std::fill(std::begin(segments[s].coefficients), std::end(segments[s].coefficients), not_a_number);
             all_good = false;
             if (bits < max_bits) break;  // refine the whole octave
             uncovered += octave_low / count;
@@ -145,22 +143,6 @@ QuantileTable QuantileTable::build(ExactQuantileRef exact, double zero_scale) {
   const double tails = 2 * std::ldexp(1.0, -(octave_count + 1));
   table.coverage_ = 1 - tails - uncovered;
   return table;
-}
-
-double QuantileTable::lookup(double u) const noexcept {
-  const bool upper = u > 0.5;
-  double v = upper ? 1.0 - u : u;  // exact for u >= 0.5
-  v = std::min(v, below_half);     // u = 0.5 evaluates the last segment at its (open) end
-  const std::uint64_t bits = std::bit_cast<std::uint64_t>(v);
-  // Biased exponent 1021 is the octave [0.25, 0.5); smaller v, zero, negative and NaN give large values.
-  const std::uint64_t octave = std::uint64_t{1021} - (bits >> 52);
-  if (octave >= static_cast<std::uint64_t>(octave_count)) return nan_value;
-  const Octave& o = octaves_[static_cast<std::size_t>(upper) * octave_count + octave];
-  const std::uint64_t mantissa = bits & mantissa_mask;
-  const Segment& segment = segments_[o.first + (mantissa >> o.shift)];
-  const std::uint64_t within = mantissa & ((std::uint64_t{1} << o.shift) - 1);
-  const double t = static_cast<double>(static_cast<std::int64_t>(within)) * o.scale - 1.0;
-  return evaluate(segment.coefficients, t);
 }
 
 }  // namespace pdoom::detail

@@ -10,8 +10,10 @@
 // branch that depends on the data except the rare fall-back.
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 namespace pdoom::detail {
@@ -43,14 +45,38 @@ class QuantileTable {
   [[nodiscard]] static QuantileTable build(ExactQuantileRef exact, double zero_scale);
 
   /// The tabulated quantile at u, or NaN where the table does not reach (u outside the covered octaves,
-  /// a segment that failed, or u not a number).
-  [[nodiscard]] double lookup(double u) const noexcept;
+  /// a segment that failed, or u not a number). Inline: it is the whole of a draw.
+  [[nodiscard]] double lookup(double u) const noexcept {
+    const bool upper = u > 0.5;
+    double v = upper ? 1.0 - u : u;  // exact for u >= 0.5
+    v = v < below_half ? v : below_half;  // u = 0.5 evaluates the last segment at its (open) end
+    const std::uint64_t bits = std::bit_cast<std::uint64_t>(v);
+    // Biased exponent 1021 is the octave [0.25, 0.5); smaller v, zero and NaN give large values.
+    const std::uint64_t octave = std::uint64_t{1021} - (bits >> 52);
+    if (octave >= static_cast<std::uint64_t>(octave_count)) [[unlikely]] return nan_value();
+    const Octave& o = octaves_[static_cast<std::size_t>(upper) * octave_count + octave];
+    const std::uint64_t mantissa = bits & mantissa_mask;
+    const double* c = segments_[o.first + (mantissa >> o.shift)].coefficients;
+    const std::uint64_t within = mantissa & ((std::uint64_t{1} << o.shift) - 1);
+    const double t = static_cast<double>(static_cast<std::int64_t>(within)) * o.scale - 1.0;
+    // Estrin's scheme: a dependency chain of three multiply-adds instead of Horner's seven. (Plain
+    // a * b + c: std::fma is a slow library call unless the target has FMA instructions.)
+    const double t2 = t * t;
+    const double t4 = t2 * t2;
+    const double p03 = (c[3] * t + c[2]) * t2 + (c[1] * t + c[0]);
+    const double p47 = (c[7] * t + c[6]) * t2 + (c[5] * t + c[4]);
+    return p47 * t4 + p03;
+  }
 
   [[nodiscard]] std::size_t segment_count() const noexcept { return segments_.size(); }
   /// Fraction of uniform draws that the table answers without falling back (1 - probability of NaN).
   [[nodiscard]] double coverage() const noexcept { return coverage_; }
 
  private:
+  static constexpr double below_half = 0x1.fffffffffffffp-2;  // the largest double below 0.5
+  static constexpr std::uint64_t mantissa_mask = (std::uint64_t{1} << 52) - 1;
+  static constexpr double nan_value() noexcept { return std::numeric_limits<double>::quiet_NaN(); }
+
   struct Octave {
     std::uint32_t first = 0;  // index of its first segment
     std::uint32_t shift = 52; // mantissa bits below the segment index

@@ -7,31 +7,30 @@
 #include "quantile_table.hpp"
 #include "special_functions.hpp"
 
+#include <array>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pdoom {
 
-namespace detail {
-
-/// Moments computed on first use: numerical integration (logit-normal, truncated) costs milliseconds,
-/// too much for constructors that may run once per sample. Shared by copies of one state.
-struct LazyMoments {
-  std::once_flag once;
-  double mean = 0;
-  double variance = 0;
-};
-
-}  // namespace detail
-
 struct Distribution::State {
   Family family = Family::point;
-  std::vector<double> parameters;         // canonical parameters, see Distribution::parameters()
+  std::array<double, 3> parameters{};     // canonical parameters, see Distribution::parameters()
+  std::size_t parameter_count = 0;
   std::vector<Distribution> components;   // mixture components, or the base of a truncated
   std::vector<double> values;             // mixture weights (normalised) or empirical values (sorted)
-  std::string written;                    // the constructor call that made it
+
+  // The constructor call that made it. Numeric constructors keep their name and arguments and format
+  // the text on first use: a conditional distribution is built once per sample and rarely printed.
+  std::string_view constructor;           // static storage (the constructor table)
+  std::array<double, 3> arguments{};
+  std::size_t argument_count = 0;
+  bool written_lazy = false;
+  mutable std::once_flag written_once;
+  mutable std::string written_text;
 
   detail::BetaShape beta;                 // beta and pert: shape with its normalising constant
   // truncated: the base's probabilities around [lo, hi], each without cancellation
@@ -42,7 +41,20 @@ struct Distribution::State {
   double mass = 1;             // P(lo <= X <= hi)
 
   std::shared_ptr<const detail::QuantileTable> table;  // set by with_fast_quantile for costly families
-  std::shared_ptr<detail::LazyMoments> moments = std::make_shared<detail::LazyMoments>();
+
+  // Moments computed on first use: numerical integration (logit-normal, truncated) costs milliseconds,
+  // too much for constructors that may run once per sample.
+  mutable std::once_flag moments_once;
+  mutable double mean = 0;
+  mutable double variance = 0;
+
+  State() = default;
+  /// A copy with fresh lazy caches (a once_flag cannot be copied); the text is copied formatted.
+  State(const State& other);
+  State& operator=(const State&) = delete;
+
+  /// The constructor call as text, formatted on first use for numeric constructors.
+  [[nodiscard]] const std::string& written() const;
 };
 
 namespace detail {

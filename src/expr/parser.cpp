@@ -212,12 +212,8 @@ class Parser {
   class NestingGuard {
    public:
     NestingGuard(int& nesting, int column) : nesting_(nesting) {
-      if (++nesting_ > max_expression_nesting) {
-        --nesting_;
-        throw ExpressionError(column, "expression nested too deeply (more than " +
-                                          std::to_string(max_expression_nesting) +
-                                          " levels of parentheses, calls, unary minus, not or ^)");
-      }
+      if (nesting_ >= max_expression_nesting) fail_nesting(column);
+      ++nesting_;
     }
     ~NestingGuard() { --nesting_; }
     NestingGuard(const NestingGuard&) = delete;
@@ -365,7 +361,8 @@ class Parser {
     if (percent) {
       // 12.3% reads as 12.3e-2, so the percentage is the double nearest the decimal, not 12.3/100.
       std::string scaled(text_.substr(start, mantissa_end - start));
-      scaled += "e" + std::to_string(exponent - 2);
+      scaled += 'e';
+      scaled += std::to_string(exponent - 2);
       result = std::from_chars(scaled.data(), scaled.data() + scaled.size(), value);
       if (result.ec == std::errc() && result.ptr != scaled.data() + scaled.size()) result.ec = std::errc::invalid_argument;
     } else {
@@ -401,120 +398,148 @@ class Parser {
   }
 
   // ---- helpers ----
+  //
+  // Everything that builds a message lives in an out-of-line function, and nodes are made by
+  // out-of-line helpers: the recursive grammar functions then keep small stack frames (no string
+  // or vector temporaries), so the nesting limit costs little stack.
 
   bool at_keyword(std::string_view word) const {
     return current_.kind == TokenKind::name && text_of(current_) == word;
   }
 
-  [[noreturn]] void fail_expected_expression() const {
+  [[noreturn, gnu::noinline, gnu::cold]] void fail_expected_expression() const {
     std::string message = "expected an expression";
     if (has_previous_ && previous_.length > 0) message += " after " + quoted(text_of(previous_));
     message += ", found " + describe(current_);
     throw ExpressionError(column_of(current_), message);
   }
 
+  [[noreturn, gnu::noinline, gnu::cold]] void fail_chained_comparison() const {
+    throw ExpressionError(column_of(current_),
+                          "comparisons do not chain: write 'a < b and b < c' instead of 'a < b < c'");
+  }
+
+  [[noreturn, gnu::noinline, gnu::cold]] void fail_not_in_operand() const {
+    throw ExpressionError(column_of(current_), "'not' binds more loosely than arithmetic and comparisons: "
+                                               "put it in parentheses, as in a * (not b)");
+  }
+
+  [[noreturn, gnu::noinline, gnu::cold]] void fail_unary_plus() const {
+    throw ExpressionError(column_of(current_), "unexpected '+': there is no unary plus, write the value alone");
+  }
+
+  [[noreturn, gnu::noinline, gnu::cold]] void fail_unclosed(std::size_t open_offset) const {
+    throw ExpressionError(column_of(current_), "expected ')' to close '(' at column " +
+                                                   std::to_string(column_of(open_offset)) + ", found " +
+                                                   describe(current_));
+  }
+
+  [[noreturn, gnu::noinline, gnu::cold]] void fail_call_separator(std::string_view name, std::size_t open_offset,
+                                                                  bool distribution) const {
+    throw ExpressionError(column_of(current_), "expected ',' or ')' in " +
+                                                   std::string(distribution ? "" : "the call of ") + quoted(name) +
+                                                   " opened at column " + std::to_string(column_of(open_offset)) +
+                                                   ", found " + describe(current_));
+  }
+
+  [[noreturn, gnu::noinline, gnu::cold]] static void fail_name_without_call(std::string_view word, int column) {
+    throw ExpressionError(column, "function '" + std::string(word) + "' needs its arguments in parentheses: " +
+                                      std::string(word) + "(...)");
+  }
+
+  [[noreturn, gnu::noinline, gnu::cold]] static void fail_nesting(int column) {
+    throw ExpressionError(column, "expression nested too deeply (more than " +
+                                      std::to_string(max_expression_nesting) +
+                                      " levels of parentheses, calls, unary minus, not or ^)");
+  }
+
+  [[noreturn, gnu::noinline, gnu::cold]] static void fail_too_long(int column) {
+    throw ExpressionError(column, "expression too long: more than " + std::to_string(max_expression_depth) +
+                                      " operations nested in one another");
+  }
+
   void expect_end() const {
     if (current_.kind == TokenKind::end) return;
-    if (current_.kind == TokenKind::right_paren) {
-      throw ExpressionError(column_of(current_), "unmatched ')'");
-    }
-    if (comparison_of(current_.kind)) {
-      throw ExpressionError(column_of(current_),
-                            "comparisons do not chain: write 'a < b and b < c' instead of 'a < b < c'");
-    }
+    if (current_.kind == TokenKind::right_paren) throw ExpressionError(column_of(current_), "unmatched ')'");
+    if (comparison_of(current_.kind)) fail_chained_comparison();
     throw ExpressionError(column_of(current_),
                           "expected an operator or the end of the expression, found " + describe(current_));
   }
 
-  // Builds a node, refusing trees deeper than max_expression_depth at the operator's column.
-  static Expression make(Operation operation, std::vector<Expression> arguments, int start, int operator_column) {
+  // Nodes, refusing trees deeper than max_expression_depth at the operator's column.
+  [[gnu::noinline]] static Expression make(Operation operation, std::vector<Expression> arguments, int start,
+                                           int operator_column) {
     std::size_t deepest = 0;
     for (const Expression& argument : arguments) deepest = std::max(deepest, argument.depth());
-    if (deepest + 1 > max_expression_depth) {
-      throw ExpressionError(operator_column, "expression too long: more than " +
-                                                 std::to_string(max_expression_depth) +
-                                                 " operations nested in one another");
-    }
+    if (deepest + 1 > max_expression_depth) fail_too_long(operator_column);
     return Expression::apply(operation, std::move(arguments), start);
   }
+  [[gnu::noinline]] static Expression make_unary(Operation operation, Expression&& operand, int column) {
+    return make(operation, {std::move(operand)}, column, column);
+  }
+  [[gnu::noinline]] static Expression make_binary(Operation operation, Expression&& left, Expression&& right,
+                                                  int start, int operator_column) {
+    return make(operation, {std::move(left), std::move(right)}, start, operator_column);
+  }
 
-  // ---- grammar, loosest binding first ----
+  // ---- grammar: precedence climbing over the binary levels ----
+  //
+  // level 1 `or`, 2 `and`, 3 prefix `not`, 4 comparisons (non-associative), 5 `+ -`, 6 `* /`;
+  // then prefix `-`, then `^` (right-associative, its exponent may start with `-`), then primaries.
 
+  static constexpr int not_level = 3;
+  static constexpr int comparison_level = 4;
+
+  struct BinaryOperator {
+    Operation operation;
+    int level;
+  };
+
+  std::optional<BinaryOperator> binary_operator() const {
+    switch (current_.kind) {
+      case TokenKind::plus: return BinaryOperator{Operation::add, 5};
+      case TokenKind::minus: return BinaryOperator{Operation::subtract, 5};
+      case TokenKind::star: return BinaryOperator{Operation::multiply, 6};
+      case TokenKind::slash: return BinaryOperator{Operation::divide, 6};
+      case TokenKind::name:
+        if (at_keyword("or")) return BinaryOperator{Operation::logical_or, 1};
+        if (at_keyword("and")) return BinaryOperator{Operation::logical_and, 2};
+        return std::nullopt;
+      default:
+        if (const auto comparison = comparison_of(current_.kind)) return BinaryOperator{*comparison, comparison_level};
+        return std::nullopt;
+    }
+  }
+
+  // A whole (sub)expression: the text, a parenthesised part, a call argument. One nesting level.
   Expression parse_or() {
     NestingGuard guard(nesting_, column_of(current_));
+    return parse_binary(1);
+  }
+
+  Expression parse_binary(int min_level) {
     const int start = column_of(current_);
-    Expression left = parse_and();
-    while (at_keyword("or")) {
+    Expression left = parse_operand(min_level);
+    while (const auto binary = binary_operator()) {
+      if (binary->level < min_level) break;
       const int operator_column = column_of(current_);
       advance();
-      Expression right = parse_and();
-      left = make(Operation::logical_or, {std::move(left), std::move(right)}, start, operator_column);
+      Expression right = parse_binary(binary->level + 1);  // left-associative
+      if (binary->level == comparison_level && comparison_of(current_.kind)) fail_chained_comparison();
+      left = make_binary(binary->operation, std::move(left), std::move(right), start, operator_column);
     }
     return left;
   }
 
-  Expression parse_and() {
-    const int start = column_of(current_);
-    Expression left = parse_not();
-    while (at_keyword("and")) {
-      const int operator_column = column_of(current_);
-      advance();
-      Expression right = parse_not();
-      left = make(Operation::logical_and, {std::move(left), std::move(right)}, start, operator_column);
-    }
-    return left;
-  }
-
-  Expression parse_not() {
-    if (at_keyword("not")) {
-      const int operator_column = column_of(current_);
-      NestingGuard guard(nesting_, operator_column);
-      advance();
-      Expression operand = parse_not();
-      return make(Operation::logical_not, {std::move(operand)}, operator_column, operator_column);
-    }
-    return parse_comparison();
-  }
-
-  Expression parse_comparison() {
-    const int start = column_of(current_);
-    Expression left = parse_additive();
-    const auto comparison = comparison_of(current_.kind);
-    if (!comparison) return left;
+  // What a binary level starts with: `not ...` where the level allows it, else a unary expression.
+  Expression parse_operand(int min_level) {
+    if (!at_keyword("not")) return parse_unary();
+    if (min_level > not_level) fail_not_in_operand();
     const int operator_column = column_of(current_);
+    NestingGuard guard(nesting_, operator_column);
     advance();
-    Expression right = parse_additive();
-    if (comparison_of(current_.kind)) {
-      throw ExpressionError(column_of(current_),
-                            "comparisons do not chain: write 'a < b and b < c' instead of 'a < b < c'");
-    }
-    return make(*comparison, {std::move(left), std::move(right)}, start, operator_column);
-  }
-
-  Expression parse_additive() {
-    const int start = column_of(current_);
-    Expression left = parse_multiplicative();
-    while (current_.kind == TokenKind::plus || current_.kind == TokenKind::minus) {
-      const Operation operation = current_.kind == TokenKind::plus ? Operation::add : Operation::subtract;
-      const int operator_column = column_of(current_);
-      advance();
-      Expression right = parse_multiplicative();
-      left = make(operation, {std::move(left), std::move(right)}, start, operator_column);
-    }
-    return left;
-  }
-
-  Expression parse_multiplicative() {
-    const int start = column_of(current_);
-    Expression left = parse_unary();
-    while (current_.kind == TokenKind::star || current_.kind == TokenKind::slash) {
-      const Operation operation = current_.kind == TokenKind::star ? Operation::multiply : Operation::divide;
-      const int operator_column = column_of(current_);
-      advance();
-      Expression right = parse_unary();
-      left = make(operation, {std::move(left), std::move(right)}, start, operator_column);
-    }
-    return left;
+    Expression operand = parse_binary(not_level);  // `not a < b` is not (a < b); `not a and b` stops at and
+    return make_unary(Operation::logical_not, std::move(operand), operator_column);
   }
 
   Expression parse_unary() {
@@ -523,15 +548,9 @@ class Parser {
       NestingGuard guard(nesting_, operator_column);
       advance();
       Expression operand = parse_unary();
-      return make(Operation::negate, {std::move(operand)}, operator_column, operator_column);
+      return make_unary(Operation::negate, std::move(operand), operator_column);
     }
-    if (current_.kind == TokenKind::plus) {
-      throw ExpressionError(column_of(current_), "unexpected '+': there is no unary plus, write the value alone");
-    }
-    return parse_power();
-  }
-
-  Expression parse_power() {
+    if (current_.kind == TokenKind::plus) fail_unary_plus();
     const int start = column_of(current_);
     Expression base = parse_primary();
     if (current_.kind != TokenKind::caret) return base;
@@ -539,27 +558,23 @@ class Parser {
     NestingGuard guard(nesting_, operator_column);
     advance();
     Expression exponent = parse_unary();  // right-associative; the exponent may be negated: 2^-3
-    return make(Operation::power, {std::move(base), std::move(exponent)}, start, operator_column);
+    return make_binary(Operation::power, std::move(base), std::move(exponent), start, operator_column);
   }
 
   Expression parse_primary() {
     switch (current_.kind) {
       case TokenKind::number: {
-        const Expression value = Expression::constant(current_.number, column_of(current_));
+        Expression value = Expression::constant(current_.number, column_of(current_));
         advance();
         return value;
       }
       case TokenKind::name: return parse_name();
       case TokenKind::left_paren: {
-        const Token open = current_;
+        const std::size_t open_offset = current_.offset;
         advance();
         if (current_.kind == TokenKind::right_paren) fail_expected_expression();
         Expression inner = parse_or();
-        if (current_.kind != TokenKind::right_paren) {
-          throw ExpressionError(column_of(current_), "expected ')' to close '(' at column " +
-                                                         std::to_string(column_of(open)) + ", found " +
-                                                         describe(current_));
-        }
+        if (current_.kind != TokenKind::right_paren) fail_unclosed(open_offset);
         advance();
         return inner;
       }
@@ -568,32 +583,22 @@ class Parser {
   }
 
   Expression parse_name() {
-    const Token name_token = current_;
-    const std::string_view word = text_of(name_token);
-    const int column = column_of(name_token);
+    const std::string_view word = text_of(current_);
+    const int column = column_of(current_);
     if (word == "and" || word == "or") fail_expected_expression();
-    if (word == "not") {
-      throw ExpressionError(column, "'not' binds more loosely than arithmetic and comparisons: "
-                                    "put it in parentheses, as in a * (not b)");
-    }
+    if (word == "not") fail_not_in_operand();
     advance();
     if (current_.kind == TokenKind::left_paren) return parse_call(word, column);
     if (word == "pi") return Expression::constant(std::numbers::pi, column);
     if (word == "e") return Expression::constant(std::numbers::e, column);
-    if (function_operation(word)) {
-      throw ExpressionError(column, "function '" + std::string(word) + "' needs its arguments in parentheses: " +
-                                        std::string(word) + "(...)");
-    }
+    if (function_operation(word)) fail_name_without_call(word, column);
     return Expression::variable(std::string(word), column);
   }
 
   Expression parse_call(std::string_view name, int column) {
-    const Token open = current_;
-    if (name == "pi" || name == "e") {
-      throw ExpressionError(column, "'" + std::string(name) + "' is a constant, not a function");
-    }
+    const std::size_t open_offset = current_.offset;
     const std::optional<Operation> operation = function_operation(name);
-    if (!operation) throw ExpressionError(column, unknown_function_message(name));
+    if (!operation) fail_unknown_function(name, column);
     advance();
     std::vector<Expression> arguments;
     if (current_.kind == TokenKind::right_paren) {
@@ -609,10 +614,7 @@ class Parser {
           advance();
           break;
         }
-        throw ExpressionError(column_of(current_), "expected ',' or ')' in the call of " +
-                                                       quoted(name) + " opened at column " +
-                                                       std::to_string(column_of(open)) + ", found " +
-                                                       describe(current_));
+        fail_call_separator(name, open_offset, false);
       }
     }
     check_arity(*operation, name, arguments.size(), column);
@@ -621,13 +623,15 @@ class Parser {
 
   static void check_arity(Operation operation, std::string_view name, std::size_t count, int column) {
     const Arity arity = operation_arity(operation);
-    if (count >= arity.minimum && count <= arity.maximum) return;
+    if (count < arity.minimum || count > arity.maximum) fail_arity(operation, name, count, column);
+  }
+
+  [[noreturn, gnu::noinline, gnu::cold]] static void fail_arity(Operation operation, std::string_view name,
+                                                               std::size_t count, int column) {
+    const Arity arity = operation_arity(operation);
     std::string message(name);
-    if (arity.maximum == unbounded) {
-      message += " takes at least " + std::to_string(arity.minimum) + (arity.minimum == 1 ? " argument" : " arguments");
-    } else {
-      message += " takes " + std::to_string(arity.minimum) + (arity.minimum == 1 ? " argument" : " arguments");
-    }
+    message += arity.maximum == unbounded ? " takes at least " : " takes ";
+    message += std::to_string(arity.minimum) + (arity.minimum == 1 ? " argument" : " arguments");
     message += ", got " + std::to_string(count);
     if (const std::string_view signature = function_signature(operation); !signature.empty()) {
       message += ": " + std::string(signature);
@@ -635,14 +639,12 @@ class Parser {
     throw ExpressionError(column, message);
   }
 
-  std::string unknown_function_message(std::string_view name) const {
+  [[noreturn, gnu::noinline, gnu::cold]] static void fail_unknown_function(std::string_view name, int column) {
     const std::string shown = quoted(name);
+    if (name == "pi" || name == "e") throw ExpressionError(column, shown + " is a constant, not a function");
     if (is_distribution_constructor(name)) {
-      return shown + " is a distribution, which cannot appear inside an expression: give it an input node "
-                     "of its own and use that node's name";
-    }
-    if (name == "and" || name == "or" || name == "not") {
-      return shown + " is an operator, not a function";
+      throw ExpressionError(column, shown + " is a distribution, which cannot appear inside an expression: "
+                                            "give it an input node of its own and use that node's name");
     }
     std::string message = "unknown function " + shown;
     if (const auto suggestion = closest(name, function_names())) {
@@ -650,7 +652,7 @@ class Parser {
     } else {
       message += " (the functions are " + joined(function_names()) + ")";
     }
-    return message;
+    throw ExpressionError(column, message);
   }
 
   // ---- distributions ----
@@ -661,33 +663,14 @@ class Parser {
   };
 
   DistributionCall parse_distribution_call(std::optional<CallContext> context) {
-    if (current_.kind != TokenKind::name) {
-      std::string message = "expected a distribution such as beta_ci(0.1, 0.5)";
-      if (context) {
-        message = "expected a distribution, such as beta(2, 5), as argument " + std::to_string(context->index + 1) +
-                  " of " + std::string(context->constructor);
-      }
-      throw ExpressionError(column_of(current_), message + ", found " + describe(current_));
-    }
-    const Token name_token = current_;
-    const std::string_view name = text_of(name_token);
-    const int column = column_of(name_token);
-    if (!is_distribution_constructor(name)) {
-      std::string message = "unknown distribution " + quoted(name);
-      if (const auto suggestion = closest(name, distribution_constructors())) {
-        message += "; did you mean '" + std::string(*suggestion) + "'?";
-      } else {
-        message += " (the distributions are " + joined(distribution_constructors()) + ")";
-      }
-      throw ExpressionError(column, message);
-    }
+    if (current_.kind != TokenKind::name) fail_expected_distribution(context);
+    const std::string_view name = text_of(current_);
+    const int column = column_of(current_);
+    if (!is_distribution_constructor(name)) fail_unknown_distribution(name, column);
     advance();
-    if (current_.kind != TokenKind::left_paren) {
-      throw ExpressionError(column_of(current_), "expected '(' after " + quoted(name) +
-                                                     ": a distribution is written like beta(2, 5)");
-    }
-    const Token open = current_;
-    NestingGuard guard(nesting_, column_of(open));
+    if (current_.kind != TokenKind::left_paren) fail_distribution_without_call(name);
+    const std::size_t open_offset = current_.offset;
+    NestingGuard guard(nesting_, column_of(open_offset));
     advance();
     DistributionCall call;
     call.constructor = std::string(name);
@@ -699,8 +682,7 @@ class Parser {
         const std::size_t index = call.arguments.size();
         DistributionCall::Argument argument;
         if (argument_is_distribution(name, index)) {
-          argument.call = std::make_shared<const DistributionCall>(
-              parse_distribution_call(CallContext{name, index}));
+          argument.call = std::make_shared<const DistributionCall>(parse_distribution_call(CallContext{name, index}));
         } else {
           argument.expression = parse_or();
         }
@@ -713,16 +695,38 @@ class Parser {
           advance();
           break;
         }
-        throw ExpressionError(column_of(current_), "expected ',' or ')' in " + quoted(name) +
-                                                       " opened at column " + std::to_string(column_of(open)) +
-                                                       ", found " + describe(current_));
+        fail_call_separator(name, open_offset, true);
       }
     }
     check_constructor_arity(call);
     return call;
   }
 
-  static void check_constructor_arity(const DistributionCall& call) {
+  [[noreturn, gnu::noinline, gnu::cold]] void fail_expected_distribution(std::optional<CallContext> context) const {
+    std::string message = "expected a distribution such as beta_ci(0.1, 0.5)";
+    if (context) {
+      message = "expected a distribution, such as beta(2, 5), as argument " + std::to_string(context->index + 1) +
+                " of " + std::string(context->constructor);
+    }
+    throw ExpressionError(column_of(current_), message + ", found " + describe(current_));
+  }
+
+  [[noreturn, gnu::noinline, gnu::cold]] static void fail_unknown_distribution(std::string_view name, int column) {
+    std::string message = "unknown distribution " + quoted(name);
+    if (const auto suggestion = closest(name, distribution_constructors())) {
+      message += "; did you mean '" + std::string(*suggestion) + "'?";
+    } else {
+      message += " (the distributions are " + joined(distribution_constructors()) + ")";
+    }
+    throw ExpressionError(column, message);
+  }
+
+  [[noreturn, gnu::noinline, gnu::cold]] void fail_distribution_without_call(std::string_view name) const {
+    throw ExpressionError(column_of(current_),
+                          "expected '(' after " + quoted(name) + ": a distribution is written like beta(2, 5)");
+  }
+
+  [[gnu::noinline]] static void check_constructor_arity(const DistributionCall& call) {
     const ConstructorShape* shape = find_shape(call.constructor);
     if (shape == nullptr) return;  // a constructor this table does not know: the dist layer checks it
     const std::size_t count = call.arguments.size();

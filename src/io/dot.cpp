@@ -28,7 +28,10 @@ std::vector<std::string> wrapped(std::string_view text, std::size_t width) {
       lines.push_back(std::move(line));
       line.clear();
     }
-    if (!word.empty()) line += (line.empty() ? "" : " ") + std::string(word);
+    if (!word.empty()) {
+      if (!line.empty()) line += ' ';
+      line += word;
+    }
     if (end < text.size() && text[end] == '\n' && !line.empty()) {
       lines.push_back(std::move(line));
       line.clear();
@@ -39,23 +42,26 @@ std::vector<std::string> wrapped(std::string_view text, std::size_t width) {
   return lines;
 }
 
-std::string shortened(std::string text, std::size_t width) {
-  if (text.size() > width) text = text.substr(0, width - 3) + "...";
-  return text;
+std::string shortened(const std::string& text, std::size_t width) { return abbreviated(text, width - 3); }
+
+std::string quoted(std::string_view text) {
+  std::string out = "\"";  // appended piecewise: `"x" + string` trips GCC 12's false -Wrestrict
+  out += dot_escaped(text);
+  out += '"';
+  return out;
 }
 
-std::string quoted(std::string_view text) { return "\"" + dot_escaped(text) + "\""; }
-
-// The distribution in words when its parameters are constants, else as written with what it depends on.
-std::string distribution_text(const DistributionCall& call) {
+// The call as written, then (when its parameters are constants) the distribution in words.
+std::vector<std::string> distribution_lines(const DistributionCall& call) {
+  std::vector<std::string> lines{shortened(call.to_string(), formula_width)};
   try {
     if (const std::optional<Distribution> constant = constant_distribution(call)) {
-      return call.to_string() + ": " + describe_in_words(*constant);
+      for (std::string& line : wrapped(describe_in_words(*constant), wrap_width)) lines.push_back(std::move(line));
     }
   } catch (const Error&) {
     // An invalid distribution is validate()'s business; the drawing shows it as written.
   }
-  return call.to_string();
+  return lines;
 }
 
 }  // namespace
@@ -92,9 +98,7 @@ std::string to_dot(const Model& model) {
     std::string style;
     if (node.distribution) {
       shape = "ellipse";
-      for (std::string& line : wrapped(distribution_text(*node.distribution), wrap_width)) {
-        lines.push_back(std::move(line));
-      }
+      for (std::string& line : distribution_lines(*node.distribution)) lines.push_back(std::move(line));
     } else {
       shape = "box";
       style = "rounded";

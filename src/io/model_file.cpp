@@ -54,9 +54,7 @@ std::string syntax_message(std::string_view description) {
 }
 
 // A name as it may appear in a message: hostile files can hold megabyte-long keys.
-std::string shown(std::string_view name) {
-  return name.size() > 60 ? std::string(name.substr(0, 60)) + "..." : std::string(name);
-}
+std::string shown(std::string_view name) { return abbreviated(name); }
 
 class Reader {
  public:

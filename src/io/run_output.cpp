@@ -86,7 +86,15 @@ Json run_object(const RunResult& result) {
 // four ("1.234e+04", "0.3127").
 std::string show(double x, bool probability) {
   if (std::isnan(x)) return "n/a";
-  if (probability) return fmt::format("{:.3g}%", 100.0 * x);
+  if (probability) {
+    // Near certainty, three significant digits would round 99.97% to "100%": show the complement's digits.
+    const double complement = 100.0 * (1.0 - x);
+    if (x < 1.0 && complement > 0.0 && complement < 0.5) {
+      const int decimals = std::min(8, 1 - static_cast<int>(std::floor(std::log10(complement))));
+      return fmt::format("{:.{}f}%", 100.0 * x, decimals);
+    }
+    return fmt::format("{:.3g}%", 100.0 * x);
+  }
   return fmt::format("{:.4g}", x);
 }
 

@@ -148,6 +148,7 @@ void tornado_text(std::string& out, const TornadoResult& tornado, const Sensitiv
       if (cell == half) drawn += axis;
       drawn += filled[cell] ? full : cell == marked ? thin : std::string(" ");
     }
+    drawn.erase(drawn.find_last_not_of(' ') + 1);
     // Means differ by rounding only when the output ignores the input at both quantiles.
     const double swing = std::abs(entry.swing) <= 1e-12 * std::max(std::abs(entry.low), std::abs(entry.high))
                              ? 0.0
@@ -212,7 +213,7 @@ void sobol_text(std::string& out, const SobolResult& sobol, const SensitivityTex
                      style.unicode ? "█ S1  ░ ST - S1" : "# S1  . ST - S1");
   sobol_rows(out, sobol.inputs, width, style);
   if (!sobol.groups.empty()) {
-    out += fmt::format("  {:<{}}\n", "groups:", width);
+    out += "  groups:\n";
     sobol_rows(out, sobol.groups, width, style);
   }
   const Estimate& sum = sobol.sum_first_order;

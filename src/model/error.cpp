@@ -1,15 +1,20 @@
 #include "pdoom/error.hpp"
 
+#include <cstdio>
 #include <utility>
 
 namespace pdoom {
 
 std::string SourceLocation::to_string() const {
-  std::string text = file;
-  if (line > 0) {
-    text += (text.empty() ? "" : ":") + std::to_string(line);
-    if (column > 0) text += ":" + std::to_string(column);
+  // Formatted into a buffer: g++ 12 gives a false -Wrestrict warning on std::string concatenation here.
+  char numbers[48] = "";
+  if (line > 0 && column > 0) {
+    std::snprintf(numbers, sizeof numbers, "%s%d:%d", file.empty() ? "" : ":", line, column);
+  } else if (line > 0) {
+    std::snprintf(numbers, sizeof numbers, "%s%d", file.empty() ? "" : ":", line);
   }
+  std::string text = file;
+  text.append(numbers);
   return text;
 }
 
@@ -21,7 +26,11 @@ ExpressionError::ExpressionError(int column, std::string message)
 namespace {
 std::string located(const SourceLocation& location, const std::string& message) {
   const std::string where = location.to_string();
-  return where.empty() ? message : where + ": " + message;
+  if (where.empty()) return message;
+  std::string text = where;
+  text.append(": ");
+  text.append(message);
+  return text;
 }
 }  // namespace
 

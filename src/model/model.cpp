@@ -83,7 +83,7 @@ bool is_valid_model_name(std::string_view name) noexcept {
 std::string node_name_problem(std::string_view name) {
   if (is_valid_node_name(name)) return {};
   // Quote at most a screenful of a hostile name.
-  const std::string shown = name.size() > 60 ? std::string(name.substr(0, 60)) + "..." : std::string(name);
+  const std::string shown = abbreviated(name);
   if (is_reserved_word(name)) {
     return "invalid node name '" + shown + "': it is a reserved word of the expression language";
   }

@@ -404,10 +404,19 @@ std::optional<std::string> closest_name(std::string_view name, const std::vector
   return best;
 }
 
+std::string abbreviated(std::string_view text, std::size_t limit) {
+  if (text.size() <= limit) return std::string(text);
+  std::size_t end = limit;
+  // Back up over UTF-8 continuation bytes (10xxxxxx) so that the cut falls between characters.
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  std::string result(text.substr(0, end));
+  result += "...";
+  return result;
+}
+
 std::string unknown_node_message(std::string_view name, std::string_view context,
                                  const std::vector<std::string>& candidates) {
-  const std::string shown = name.size() > 60 ? std::string(name.substr(0, 60)) + "..." : std::string(name);
-  std::string message = "unknown node '" + shown + "'";
+  std::string message = "unknown node '" + abbreviated(name) + "'";
   if (!context.empty()) {
     message += ' ';
     message += context;

@@ -74,10 +74,18 @@ void latin_hypercube_fill(std::uint64_t seed, std::string_view key, std::uint64_
   const StratumPermutation permutation(total, seed, key);
   Engine engine = make_stream(seed, key, block_index);
   const double width = 1.0 / static_cast<double>(total);
-  for (std::size_t j = 0; j < u.size(); ++j) {
-    const auto stratum = static_cast<double>(permutation(first + j));
-    const double value = (stratum + uniform_open(engine)) * width;
-    u[j] = std::clamp(value, smallest_open, largest_open);
+  // Strata in batches: the Feistel rounds of independent indices overlap in the pipeline, and only the
+  // few that fall outside [0, total) walk on.
+  constexpr std::size_t batch = 8;
+  std::uint64_t strata[batch];
+  for (std::size_t start = 0; start < u.size(); start += batch) {
+    const std::size_t count = std::min(batch, u.size() - start);
+    for (std::size_t k = 0; k < count; ++k) strata[k] = permutation.permute_domain(first + start + k);
+    for (std::size_t k = 0; k < count; ++k) {
+      while (strata[k] >= total) strata[k] = permutation.permute_domain(strata[k]);
+      const double value = (static_cast<double>(strata[k]) + uniform_open(engine)) * width;
+      u[start + k] = std::clamp(value, smallest_open, largest_open);
+    }
   }
 }
 

@@ -14,6 +14,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -317,7 +318,8 @@ void CompiledModel::evaluate(std::span<const double* const> uniforms, std::size_
       } else if (std::isinf(x)) {
         what = x > 0 ? "is +infinity" : "is -infinity";
       } else {
-        what = fmt::format("is {}, outside [0, 1] for a probability,", format_value(x));
+        // Shortest round-trip text: 1.0000000000000002 must not print as "1".
+        what = fmt::format("is {}, outside [0, 1] for a probability,", x);
       }
       std::string inputs = describe_row(model, step.upstream_inputs, out, *row);
       if (step.kind != StepKind::derived) {

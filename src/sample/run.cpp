@@ -18,9 +18,10 @@
 #include "pdoom/random/sobol.hpp"
 #include "pdoom/sample/block_loop.hpp"
 #include "pdoom/stats/exceedance.hpp"
-#include "pdoom/stats/moments.hpp"
 #include "pdoom/stats/quantile_sketch.hpp"
 #include "pdoom/stats/rank.hpp"
+
+#include "column_statistics.hpp"
 
 #include <fmt/core.h>
 
@@ -62,6 +63,8 @@ void validate_run_options(const RunOptions& options) {
 }
 
 namespace {
+
+using sample_detail::ColumnMoments;
 
 constexpr double not_available = std::numeric_limits<double>::quiet_NaN();
 
@@ -157,15 +160,16 @@ Summary empty_summary() {
   return s;
 }
 
-Summary streaming_summary(const Moments& moments, const QuantileSketch& sketch) {
-  if (moments.count() == 0) return empty_summary();
+Summary streaming_summary(const ColumnMoments& moments, const QuantileSketch& sketch) {
+  if (moments.count == 0) return empty_summary();
   Summary s;
-  s.count = moments.count();
-  s.mean = moments.mean();
-  s.sd = moments.sd();
-  s.standard_error = moments.standard_error();
-  s.min = moments.min();
-  s.max = moments.max();
+  const auto n = static_cast<double>(moments.count);
+  s.count = moments.count;
+  s.mean = moments.mean;
+  s.sd = moments.count > 1 ? std::sqrt(moments.m2 / (n - 1)) : 0.0;  // as stats/moments.hpp
+  s.standard_error = s.sd / std::sqrt(n);
+  s.min = moments.min;
+  s.max = moments.max;
   const auto q = sketch.quantiles(summary_probabilities);
   s.p01 = q[0];
   s.p05 = q[1];
@@ -210,7 +214,7 @@ class Sampler {
       worker.pointers.resize(dimensions_);
       if (!exact_) {
         worker.sketches.assign(nodes_, QuantileSketch());
-        worker.exceedances.assign(nodes_, ExceedanceCounter(options.thresholds));
+        worker.exceedances.assign(nodes_ * options.thresholds.size(), 0);
       }
     }
     slots_.resize(window_);
@@ -240,11 +244,11 @@ class Sampler {
     Block block;
     EvaluationWorkspace workspace;
     std::vector<QuantileSketch> sketches;         // streaming: per node
-    std::vector<ExceedanceCounter> exceedances;   // streaming: per node
+    std::vector<std::uint64_t> exceedances;       // streaming: [node * thresholds + t], values above t
   };
   struct Slot {
     std::uint64_t samples = 0;
-    std::vector<Moments> moments;  // streaming: per node, this block only
+    std::vector<ColumnMoments> moments;  // streaming: per node, this block only
     std::vector<PairSums> pairs;   // per correlated pair, this block only
   };
 
@@ -285,10 +289,9 @@ class Sampler {
       if (exact_) {
         std::memcpy(store_.data() + j * total_ + first, column.data(), n * sizeof(double));
       } else {
-        slot.moments[j] = Moments();
-        slot.moments[j].add(column);
+        slot.moments[j] = ColumnMoments::of_block(column, options_.thresholds,
+                                                  worker.exceedances.data() + j * options_.thresholds.size());
         worker.sketches[j].add(column);
-        worker.exceedances[j].add(column);
       }
     }
   }
@@ -338,16 +341,19 @@ class Sampler {
     for (std::size_t j = 0; j < nodes_; ++j) {
       // Integer counts: the merged sketch and counters do not depend on which thread saw which block.
       QuantileSketch sketch = workers_[0].sketches[j];
-      ExceedanceCounter exceedances = workers_[0].exceedances[j];
+      const std::size_t thresholds = options_.thresholds.size();
+      std::vector<std::uint64_t> above(thresholds, 0);
+      for (const auto& worker : workers_) {
+        for (std::size_t t = 0; t < thresholds; ++t) above[t] += worker.exceedances[j * thresholds + t];
+      }
       for (std::size_t w = 1; w < workers_.size(); ++w) {
         sketch.merge(workers_[w].sketches[j]);
-        exceedances.merge(workers_[w].exceedances[j]);
       }
       result.summaries[j] = streaming_summary(moments_[j], sketch);
       result.quantile_relative_error = std::max(result.quantile_relative_error, sketch.relative_accuracy());
-      if (exceedances.count() > 0) {
-        for (std::size_t t = 0; t < options_.thresholds.size(); ++t) {
-          result.exceedance[j][t] = exceedances.probability(t);
+      if (moments_[j].count > 0) {
+        for (std::size_t t = 0; t < thresholds; ++t) {
+          result.exceedance[j][t] = static_cast<double>(above[t]) / static_cast<double>(moments_[j].count);
         }
       }
     }
@@ -411,7 +417,7 @@ class Sampler {
   Eigen::ArrayXXd store_;
   std::vector<Worker> workers_;
   std::vector<Slot> slots_;
-  std::vector<Moments> moments_;
+  std::vector<ColumnMoments> moments_;
   std::vector<PairSums> pairs_;
   std::uint64_t done_ = 0;
 };

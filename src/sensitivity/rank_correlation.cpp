@@ -58,7 +58,7 @@ RankResult rank_prepared(const PreparedModel& prepared, const SensitivityOptions
     correlate(prepared, s.uniforms, n);
     s.pointers.resize(inputs);
     for (std::size_t i = 0; i < inputs; ++i) s.pointers[i] = s.uniforms.data() + i * n;
-    compiled.evaluate(s.pointers, n, s.block, s.workspace);
+    compiled.evaluate(s.pointers, n, s.block, s.workspace, first);
     for (std::size_t i = 0; i <= inputs; ++i) {
       const std::size_t column = i < inputs ? compiled.inputs()[i] : prepared.output_column;
       const auto source = s.block.column(column);
@@ -70,38 +70,49 @@ RankResult rank_prepared(const PreparedModel& prepared, const SensitivityOptions
                          tasks);
 
   const auto column = [&](std::size_t i) { return std::span<const double>(values.data() + i * rows, rows); };
-  const std::span<const double> output = column(inputs);
   RankResult result;
   result.output = prepared.output;
   result.samples = samples;
-  const bool constant_output = is_constant(output);
+  const bool constant_output = is_constant(column(inputs));
   // PRCC conditions on the inputs that vary; constant ones (point distributions) get 0.
-  std::vector<std::span<const double>> varying;
   std::vector<std::size_t> varying_index;
   for (std::size_t i = 0; i < inputs; ++i) {
-    if (!is_constant(column(i))) {
-      varying.push_back(column(i));
-      varying_index.push_back(i);
-    }
+    if (!is_constant(column(i))) varying_index.push_back(i);
   }
+  // Each column is replaced by its average ranks once, in parallel (one sort per column); Spearman is
+  // then the Pearson correlation of ranks and PRCC the partial correlation of ranks (stats/rank.hpp).
+  std::vector<std::size_t> to_rank = varying_index;
+  if (!constant_output) to_rank.push_back(inputs);
+  BlockLoopTasks ranking;
+  ranking.process = [&](std::uint64_t job, std::size_t, std::size_t) {
+    const std::size_t i = to_rank[static_cast<std::size_t>(job)];
+    const std::vector<double> ranked = ranks(column(i));
+    std::copy(ranked.begin(), ranked.end(), values.begin() + static_cast<std::ptrdiff_t>(i * rows));
+  };
+  ranking.commit = [](std::uint64_t, std::size_t) {};
+  if (!to_rank.empty()) for_each_block_ordered(to_rank.size(), threads, to_rank.size(), ranking);
+  const std::span<const double> output_ranks = column(inputs);
+
   std::vector<double> rank_correlation(inputs, 0.0);
   bool determined = false;  // the output's ranks are those of one input (or their reverse)
   if (!constant_output) {
     for (const std::size_t i : varying_index) {
-      rank_correlation[i] = defined_or_zero(spearman(column(i), output));
+      rank_correlation[i] = defined_or_zero(pearson(column(i), output_ranks));
       determined = determined || std::abs(rank_correlation[i]) >= 1.0 - 1e-12;
     }
   }
   std::vector<double> prcc(inputs, 0.0);
-  if (determined || varying.size() == 1) {
+  if (determined || varying_index.size() == 1) {
     // Given an input whose ranks fix the output's, nothing is left for the others to explain (their
     // partial correlation is 0), and its own is its Spearman correlation, +-1. With one varying input
     // there is nothing to condition on. Both would make the rank correlation matrix singular.
     for (const std::size_t i : varying_index) {
-      if (varying.size() == 1 || std::abs(rank_correlation[i]) >= 1.0 - 1e-12) prcc[i] = rank_correlation[i];
+      if (varying_index.size() == 1 || std::abs(rank_correlation[i]) >= 1.0 - 1e-12) prcc[i] = rank_correlation[i];
     }
-  } else if (!constant_output && !varying.empty()) {
-    const std::vector<double> partial = partial_rank_correlations(varying, output);  // throws if collinear
+  } else if (!constant_output && !varying_index.empty()) {
+    std::vector<std::span<const double>> varying;
+    for (const std::size_t i : varying_index) varying.push_back(column(i));
+    const std::vector<double> partial = partial_correlations(varying, output_ranks);  // throws if collinear
     for (std::size_t j = 0; j < varying.size(); ++j) prcc[varying_index[j]] = defined_or_zero(partial[j]);
   }
   for (std::size_t i = 0; i < inputs; ++i) {

@@ -106,15 +106,15 @@ TornadoResult tornado_prepared(const PreparedModel& prepared, const SensitivityO
     sums.low.resize(inputs);
     sums.high.resize(inputs);
     sums.swing.resize(inputs);
-    compiled.evaluate(s.pointers, n, s.block, s.workspace);
+    compiled.evaluate(s.pointers, n, s.block, s.workspace, first);
     sums.baseline = moments_of(s.block.column(prepared.output_column).data(), n);
     for (std::size_t i = 0; i < inputs; ++i) {
       s.pointers[i] = s.held_low.data();
-      compiled.evaluate(s.pointers, n, s.block, s.workspace);
+      compiled.evaluate(s.pointers, n, s.block, s.workspace, first);
       const auto low = s.block.column(prepared.output_column);
       std::copy(low.begin(), low.end(), s.low_output.begin());
       s.pointers[i] = s.held_high.data();
-      compiled.evaluate(s.pointers, n, s.block, s.workspace);
+      compiled.evaluate(s.pointers, n, s.block, s.workspace, first);
       const auto high = s.block.column(prepared.output_column);
       for (std::size_t row = 0; row < n; ++row) s.swing[row] = high[row] - s.low_output[row];
       sums.low[i] = moments_of(s.low_output.data(), n);

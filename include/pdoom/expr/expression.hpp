@@ -42,7 +42,7 @@ struct Arity {
 
 /// Trees deeper than this are refused (by the parser with a column, by Expression::apply), so that
 /// every recursive walk over an expression stays far from a stack overflow.
-inline constexpr std::size_t max_expression_depth = 10000;
+inline constexpr std::size_t max_expression_depth = 1000;
 
 /// An immutable expression tree; cheap to copy (shared nodes).
 class Expression {

@@ -3,6 +3,7 @@
 
 #include "pdoom/model/model.hpp"
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +36,10 @@ std::vector<Diagnostic> require_valid(const Model& model);
 /// The name among `candidates` closest to `name` (edit distance), if one is close enough to suggest.
 [[nodiscard]] std::optional<std::string> closest_name(std::string_view name,
                                                       const std::vector<std::string>& candidates);
+
+/// `text` cut to at most `limit` bytes plus "..." when longer, never inside a UTF-8 character: for
+/// quoting user text (a hostile file may hold a megabyte-long name) in messages.
+[[nodiscard]] std::string abbreviated(std::string_view text, std::size_t limit = 60);
 
 /// "unknown node 'NAME' CONTEXT; did you mean 'CLOSEST'?" (the suggestion only when one is close).
 [[nodiscard]] std::string unknown_node_message(std::string_view name, std::string_view context,

@@ -23,9 +23,11 @@ class StratumPermutation {
   /// The size of the permuted range.
   [[nodiscard]] std::uint64_t size() const noexcept { return size_; }
 
- private:
+  /// One pass of the Feistel network: a bijection of its power-of-two domain (the smallest covering size(),
+  /// at least 4); operator() repeats it until the result is below size(). Precondition: x in that domain.
   [[nodiscard]] std::uint64_t permute_domain(std::uint64_t x) const noexcept;
 
+ private:
   std::uint64_t size_;
   unsigned high_bits_;  // width of the part that gets mixed each round
   unsigned low_bits_;   // width of the part that feeds the round function

@@ -21,9 +21,11 @@ inline constexpr std::uint64_t default_seed = 20180606;
 /// The engine for one (seed, key, block); independent streams for distinct triples.
 [[nodiscard]] Engine make_stream(std::uint64_t seed, std::string_view key, std::uint64_t block) noexcept;
 
-/// A uniform strictly inside (0, 1): (k + 0.5) / 2^53 for a 53-bit k, so quantile transforms stay finite.
+/// A uniform strictly inside (0, 1): (k + 1/2) / 2^52 for a 52-bit k, so quantile transforms stay finite.
+/// The grid is symmetric (u and 1 - u both occur) and every value is exact: with 53 random bits the
+/// largest (k + 1/2) / 2^53 would round to 1.
 [[nodiscard]] inline double uniform_open(Engine& engine) noexcept {
-  return (static_cast<double>(engine() >> 11) + 0.5) * 0x1.0p-53;
+  return (static_cast<double>(engine() >> 12) + 0.5) * 0x1.0p-52;
 }
 
 }  // namespace pdoom

@@ -32,7 +32,7 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 # Without a fresh package list, apt-get install exits 0 on a new machine and installs nothing.
 "${as_root[@]}" apt-get update -qq
-"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+"${as_root[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
 for p in "${missing[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
     { echo "setup: package $p did not install" >&2; exit 1; }

@@ -2,7 +2,7 @@
 # Command (2) of README.md: set up, build, and run the whole test suite through ctest.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-"$root/scripts/setup.sh"
+PDOOM_EXTRA_PACKAGES="chromium ${PDOOM_EXTRA_PACKAGES:-}" "$root/scripts/setup.sh"
 "$root/scripts/build.sh"
 cd "$root/build"
 ctest --output-on-failure -j "$(nproc)" --timeout 900

@@ -5,6 +5,7 @@
 
 #include <boost/math/distributions/beta.hpp>
 #include <boost/math/distributions/gamma.hpp>
+#include <boost/math/distributions/lognormal.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/special_functions/beta.hpp>
 #include <boost/math/tools/roots.hpp>
@@ -99,6 +100,12 @@ std::vector<Case> cases() {
                      return relative(x, quantile(boost::math::gamma_distribution<>(shape, scale), u));
                    }});
   }
+  all.push_back({"lognormal", pdoom::lognormal(-1, 2), [](double u, double x) {
+                   return relative(x, quantile(boost::math::lognormal_distribution<>(-1, 2), u));
+                 }});
+  all.push_back({"logitnormal", pdoom::logitnormal(-3, 1.5), [](double u, double x) {
+                   return relative(x, 1 / (1 + std::exp(-(-3 + 1.5 * quantile(boost::math::normal_distribution<>(), u)))));
+                 }});
   {
     // beta(2, 5) truncated to [0.1, 0.6]: Boost's quantile at the rescaled probability.
     const boost::math::beta_distribution<> r(2, 5);
@@ -215,5 +222,34 @@ TEST_CASE("conditional quantiles with per-sample parameters agree with Boost", "
     means[5] = 1.5;
     CHECK_THROWS_WITH(pdoom::quantile_conditional("beta_mean", arguments, p, out),
                       "beta_mean: mean (1.5) must lie strictly between 0 and 1");
+  }
+}
+
+TEST_CASE("quantiles and draws never leave the support", "[dist]") {
+  // beta_mean(0.95, 3) = beta(2.85, 0.15): its quantile is within 1e-16 of 1 over the top 0.5% of u,
+  // where a polynomial or a rescaling may land an ulp beyond 1; a probability above 1 is an error
+  // downstream (found by the carlsmith-2022 model test).
+  const std::vector<Distribution> bounded{pdoom::beta_mean(0.95, 3), pdoom::beta_mean(0.05, 3), pdoom::beta(0.1, 0.1),
+                                          pdoom::pert(0, 0.999, 1), pdoom::pert(-1, -1, 1), pdoom::triangular(0, 1, 1),
+                                          pdoom::uniform(0.1, 0.3), pdoom::loguniform(1e-3, 0.7), pdoom::logitnormal(4, 3),
+                                          pdoom::truncated(pdoom::normal(1, 0.01), 0, 1),
+                                          pdoom::mixture({0.5, 0.5}, {pdoom::beta(5, 0.2), pdoom::beta(0.2, 5)})};
+  const auto grid = tail_grid(20, 1000);
+  for (const auto& base : bounded) {
+    const auto [lo, hi] = pdoom::support(base);
+    for (const Distribution& d : {base, base.with_fast_quantile()}) {
+      INFO(d.written() << (d.has_fast_quantile() ? " (fast)" : ""));
+      int outside = 0;
+      for (const double u : grid) {
+        const double x = pdoom::quantile(d, u);
+        outside += !(x >= lo && x <= hi);
+      }
+      pdoom::Engine engine = pdoom::make_stream(11, "support", 0);
+      for (int i = 0; i < 100000; ++i) {
+        const double x = pdoom::sample(d, engine);
+        outside += !(x >= lo && x <= hi);
+      }
+      CHECK(outside == 0);
+    }
   }
 }

@@ -82,7 +82,7 @@ TEST_CASE("fill_uniforms validates its arguments", "[random]") {
   CHECK(pdoom::sobol_max_dimensions() == 3667);
 }
 
-TEST_CASE("stratum permutation is a bijection of [0, size)", "[random]") {
+TEST_CASE("stratum permutation is a bijection of the integers below its size", "[random]") {
   for (const std::uint64_t size : {1ULL, 2ULL, 3ULL, 5ULL, 1000ULL, 4096ULL, 4097ULL, 100003ULL}) {
     const pdoom::StratumPermutation permutation(size, 42, "node");
     std::vector<char> hit(size, 0);

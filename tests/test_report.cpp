@@ -185,10 +185,15 @@ TEST_CASE("nice ticks cover the range with 1-2-5 steps", "[report]") {
 
 TEST_CASE("log ticks are powers of ten covering the range", "[report]") {
   const svg::Ticks ticks = svg::log_ticks(3e-5, 0.2);
-  REQUIRE(ticks.values.size() == 5);
+  REQUIRE(ticks.values.size() == 6);  // 1e-5, 1e-4, ..., 1
   CHECK(ticks.values.front() == Approx(1e-5));
   CHECK(ticks.values.back() == Approx(1));
   CHECK(svg::log_ticks(1, 1).values.size() >= 2);
+  // Over 233 decades the ticks step by a nice number of decades and still cover the range.
+  const svg::Ticks wide = svg::log_ticks(1e-226, 1e7);
+  CHECK(wide.values.size() <= 12);
+  CHECK(wide.values.front() <= 1e-226);
+  CHECK(wide.values.back() >= 1e7);
   CHECK(svg::log_ticks(0, 1).values.empty());
 }
 

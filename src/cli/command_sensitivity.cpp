@@ -119,6 +119,7 @@ void add_sensitivity_command(CLI::App& app, CommandResult& result) {
       ->add_option("-m,--method", options->methods,
                    "tornado, rank, sobol or all (default); several may be given, comma-separated or repeated")
       ->check([](const std::string& value) -> std::string {
+        if (value.empty()) return "no method given (expected tornado, rank, sobol or all)";
         for (const auto& name : split(value, ',')) {
           if (name != "all" && !parse_sensitivity_method(name)) {
             return "unknown method '" + name + "' (expected tornado, rank, sobol or all)";

@@ -29,7 +29,8 @@ void register_commands(CLI::App& app, CommandResult& result) {
   pdoom::cli::add_check_command(app, result);
   pdoom::cli::add_graph_command(app, result);
   pdoom::cli::add_panel_command(app, result);
-  // Planned: add_explain_command, add_report_command (add each line when its command_X.cpp lands).
+  pdoom::cli::add_explain_command(app, result);
+  pdoom::cli::add_report_command(app, result);
 }
 
 int run(int argc, char** argv) {

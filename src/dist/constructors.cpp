@@ -186,6 +186,7 @@ Canonical canonical(Constructor c, const double* args, std::size_t n) {
       require_positive(name, "b", args[1]);
       require_below(name, "a", args[0], "b", args[1]);
       set(Family::loguniform, {args[0], args[1]});
+      out.parameters[2] = std::log(args[1] / args[0]);  // log(b / a), kept beyond the visible parameters
       break;
     case Constructor::normal:
       require_finite(name, "mean", args[0]);

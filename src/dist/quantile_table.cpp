@@ -78,8 +78,10 @@ double evaluate(const double* c, double t) noexcept {
 
 }  // namespace
 
-QuantileTable QuantileTable::build(ExactQuantileRef exact, double zero_scale) {
+QuantileTable QuantileTable::build(ExactQuantileRef exact, double zero_scale, double low, double high) {
   QuantileTable table;
+  table.low_ = low;
+  table.high_ = high;
   const auto points = lobatto_points();
   double uncovered = 0;  // probability mass (in u) sent to the fall-back
   for (int side = 0; side < 2; ++side) {

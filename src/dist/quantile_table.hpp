@@ -9,6 +9,7 @@
 // points. A lookup is a few integer operations, one load and an Estrin evaluation: no search, no
 // branch that depends on the data except the rare fall-back.
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstddef>
@@ -42,14 +43,17 @@ class QuantileTable {
 
   /// Tabulates `exact`. Errors are relative to max(|Q|, zero_scale): pass 0 for a quantile of one sign,
   /// or a small multiple of the spread for one that crosses zero (where relative error means nothing).
-  [[nodiscard]] static QuantileTable build(ExactQuantileRef exact, double zero_scale);
+  /// Values are clamped to the support [low, high]: a polynomial may overshoot an end by an ulp.
+  [[nodiscard]] static QuantileTable build(ExactQuantileRef exact, double zero_scale, double low, double high);
 
   /// The tabulated quantile at u, or NaN where the table does not reach (u outside the covered octaves,
   /// a segment that failed, or u not a number). Inline: it is the whole of a draw.
   [[nodiscard]] double lookup(double u) const noexcept {
+    // Branch-free on purpose: which half u falls in is a coin flip, and a mispredicted branch costs
+    // more than the whole evaluation. 1 - u is exact for u >= 0.5, and min() picks it exactly then.
     const bool upper = u > 0.5;
-    double v = upper ? 1.0 - u : u;  // exact for u >= 0.5
-    v = v < below_half ? v : below_half;  // u = 0.5 evaluates the last segment at its (open) end
+    double v = std::min(u, 1.0 - u);
+    v = std::min(v, below_half);  // u = 0.5 evaluates the last segment at its (open) end
     const std::uint64_t bits = std::bit_cast<std::uint64_t>(v);
     // Biased exponent 1021 is the octave [0.25, 0.5); smaller v, zero and NaN give large values.
     const std::uint64_t octave = std::uint64_t{1021} - (bits >> 52);
@@ -65,7 +69,8 @@ class QuantileTable {
     const double t4 = t2 * t2;
     const double p03 = (c[3] * t + c[2]) * t2 + (c[1] * t + c[0]);
     const double p47 = (c[7] * t + c[6]) * t2 + (c[5] * t + c[4]);
-    return p47 * t4 + p03;
+    // Clamp with the value as first argument of min/max, which keeps a NaN (the fall-back signal).
+    return std::max(std::min(p47 * t4 + p03, high_), low_);
   }
 
   [[nodiscard]] std::size_t segment_count() const noexcept { return segments_.size(); }
@@ -89,6 +94,8 @@ class QuantileTable {
   std::array<Octave, 2 * octave_count> octaves_{};
   std::vector<Segment> segments_;
   double coverage_ = 0;
+  double low_ = -std::numeric_limits<double>::infinity();
+  double high_ = std::numeric_limits<double>::infinity();
 };
 
 }  // namespace pdoom::detail

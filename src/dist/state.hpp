@@ -18,7 +18,8 @@ namespace pdoom {
 
 struct Distribution::State {
   Family family = Family::point;
-  std::array<double, 3> parameters{};     // canonical parameters, see Distribution::parameters()
+  std::array<double, 3> parameters{};     // canonical parameters, see Distribution::parameters();
+                                          // loguniform keeps log(b / a) in the unused third slot
   std::size_t parameter_count = 0;
   std::vector<Distribution> components;   // mixture components, or the base of a truncated
   std::vector<double> values;             // mixture weights (normalised) or empirical values (sorted)

@@ -86,13 +86,6 @@ std::string stat_box(const std::string& value, const std::string& what) {
          html_escaped(what) + "</div></div>";
 }
 
-const SensitivityReport* find_sensitivity(const ReportData& data, std::string_view output) {
-  for (const SensitivityReport& report : data.sensitivity) {
-    if (report.output == output) return &report;
-  }
-  return nullptr;
-}
-
 // Whether positive values spanning two orders of magnitude between the 1st and 99th percentiles.
 bool wants_log_axis(const Summary& s) { return s.min > 0 && s.p01 > 0 && s.p99 >= 100 * s.p01; }
 

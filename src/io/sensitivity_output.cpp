@@ -97,13 +97,26 @@ std::size_t name_width(const std::vector<std::string>& names, std::size_t minimu
   return width;
 }
 
-std::string percent_label(double quantile) {
-  return fmt::format("p{}", fmt::format("{:g}", quantile * 100));
+std::string percent_label(double quantile) { return fmt::format("p{:g}", quantile * 100); }
+
+// "5th", "95th", "2.5th", "1st", "22nd", "33rd" percentile.
+std::string percentile_words(double quantile) {
+  const double percent = quantile * 100;
+  std::string suffix = "th";
+  if (percent == std::floor(percent)) {
+    const auto whole = static_cast<long>(percent);
+    if (whole % 100 < 11 || whole % 100 > 13) {
+      if (whole % 10 == 1) suffix = "st";
+      if (whole % 10 == 2) suffix = "nd";
+      if (whole % 10 == 3) suffix = "rd";
+    }
+  }
+  return fmt::format("{:g}{}", percent, suffix);
 }
 
 void tornado_text(std::string& out, const TornadoResult& tornado, const SensitivityTextStyle& style) {
-  out += fmt::format("Tornado: mean of {} with one input held at its {} and {} quantile, the others uncertain\n",
-                     tornado.output, percent_label(tornado.low_quantile), percent_label(tornado.high_quantile));
+  out += fmt::format("Tornado: mean of {} with one input held at its {} and its {} percentile, the others uncertain\n",
+                     tornado.output, percentile_words(tornado.low_quantile), percentile_words(tornado.high_quantile));
   out += fmt::format("  baseline (nothing held): {:.4g} ± {:.2g} ({} samples per bar)\n", tornado.baseline,
                      tornado.baseline_stderr, tornado.samples);
   if (tornado.inputs.empty()) {

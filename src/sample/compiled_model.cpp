@@ -323,7 +323,7 @@ void CompiledModel::evaluate(std::span<const double* const> uniforms, std::size_
       }
       std::string inputs = describe_row(model, step.upstream_inputs, out, *row);
       if (step.kind != StepKind::derived) {
-        inputs = fmt::format("uniform {} and {}", format_value(uniforms[step.input][*row]), inputs);
+        inputs = fmt::format("uniform {} and {}", uniforms[step.input][*row], inputs);  // all digits: 0.9999999 is not 1
       }
       throw NumericalError(fmt::format("node '{}' {} at sample {} with {}", model.names[step.column], what,
                                        first_sample + *row, inputs));

@@ -213,6 +213,7 @@ TEST_CASE("describe gives the family, parameters, mean and 90% interval", "[dist
   CHECK(pdoom::describe_in_words(pdoom::lognormal_ci(0.1, 3.2)) == "between 0.1 and 3.2, 90% credible");
   CHECK(pdoom::describe_in_words(pdoom::beta_ci(0.001, 0.02)) == "between 0.1% and 2%, 90% credible");
   CHECK(pdoom::describe_in_words(pdoom::point(3)) == "exactly 3");
+  CHECK(pdoom::describe_in_words(pdoom::beta_ci(0.9, 0.999)) == "between 90% and 99.9%, 90% credible");
 }
 
 TEST_CASE("distributions are cheap value types that keep what they were written as", "[dist]") {

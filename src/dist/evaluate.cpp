@@ -19,8 +19,8 @@ double logistic(double x) { return 1 / (1 + std::exp(-x)); }
 // ---- mixture: the quantile by root finding on the mixture's cdf ----
 
 double mixture_quantile(const State& s, double p, double q) {
-  // Every component's quantile brackets the mixture's: F(x) < p below the smallest of them, and
-  // F(x) >= p at the largest (DESIGN: mixture(w1, d1, ...)).
+  // The components' quantiles bracket the mixture's: below the smallest of them every component has
+  // F_k(x) < p, so F(x) < p; at the largest every F_k(x) >= p, so F(x) >= p.
   double low = infinity, high = -infinity;
   for (std::size_t k = 0; k < s.components.size(); ++k) {
     if (s.values[k] == 0) continue;

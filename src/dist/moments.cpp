@@ -205,7 +205,7 @@ std::string percent(double x) {
   const double value = 100 * x;
   if (value > 90 && value < 100) {
     const double gap = 100 - value;
-    const int decimals = std::max(0, 1 - static_cast<int>(std::floor(std::log10(gap))));
+    const int decimals = std::max(0, -static_cast<int>(std::floor(std::log10(gap))));  // 99.9%, 99.95%
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
     return std::string(buffer) + "%";

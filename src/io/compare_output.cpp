@@ -155,12 +155,18 @@ std::string compare_text(const Comparison& comparison) {
     for (const auto& change : comparison.attribution) width = std::max(width, std::min<std::size_t>(change.name.size(), 40));
     double reach = 0;
     for (const auto& change : comparison.attribution) reach = std::max(reach, std::abs(change.share));
+    std::size_t share_width = 0;
+    std::size_t error_width = 0;
     for (const auto& change : comparison.attribution) {
-      out += fmt::format("  {:<{}}  {:>10} ± {:<9}  {}\n", shortened(change.name, 40), width,
-                         style.difference(change.share), style.error(change.share_stderr),
+      share_width = std::max(share_width, style.difference(change.share).size());
+      error_width = std::max(error_width, style.error(change.share_stderr).size());
+    }
+    for (const auto& change : comparison.attribution) {
+      out += fmt::format("  {:<{}}  {:>{}} ± {:<{}}  {}\n", shortened(change.name, 40), width,
+                         style.difference(change.share), share_width, style.error(change.share_stderr), error_width,
                          signed_bar(change.share, reach));
     }
-    out += fmt::format("  {:<{}}  {:>10}\n", "total", width, style.difference(comparison.difference));
+    out += fmt::format("  {:<{}}  {:>{}}\n", "total", width, style.difference(comparison.difference), share_width);
   }
   if (!comparison.irrelevant_changes.empty()) {
     out += "\nchanged but cannot affect the output: ";
@@ -256,9 +262,13 @@ std::string panel_text(const PanelResult& panel) {
     if (std::isfinite(forecaster.mean)) reach = std::max(reach, std::abs(forecaster.mean));
   }
   out += "forecasters\n";
+  std::size_t error_width = 0;
   for (const auto& forecaster : panel.forecasters) {
-    out += fmt::format("  {:<{}}  {:>9} ± {:<8}  {}\n", shortened(forecaster.name, 30), width,
-                       style.value(forecaster.mean), style.error(forecaster.standard_error),
+    error_width = std::max(error_width, style.error(forecaster.standard_error).size());
+  }
+  for (const auto& forecaster : panel.forecasters) {
+    out += fmt::format("  {:<{}}  {:>9} ± {:<{}}  {}\n", shortened(forecaster.name, 30), width,
+                       style.value(forecaster.mean), style.error(forecaster.standard_error), error_width,
                        half_bar(reach > 0 ? std::abs(forecaster.mean) / reach : 0.0, 2 * bar_width, false));
   }
   out += "\naggregates             of the outputs   of the premises, then the model\n";

@@ -40,9 +40,13 @@ class Distribution {
   /// The constructor call that made it, for messages and round-trips: "beta_ci(0.45, 0.8)".
   [[nodiscard]] const std::string& written() const noexcept;
 
-  /// A copy that answers `quantile` through a precomputed table (same results to 1e-9 relative);
-  /// worth it when one distribution is sampled many times.
+  /// A copy that answers `quantile` through a precomputed table (beta, pert, gamma, lognormal,
+  /// logitnormal, loguniform, mixtures and their truncations; about 10 ns per draw), agreeing with the
+  /// exact quantile to 1e-9 relative error, or to 1e-12 of the interquartile range where the quantile
+  /// crosses zero. Building it costs 1-3 ms (tens for a mixture): worth it when one distribution is
+  /// sampled many times. Other families are already as fast and come back unchanged.
   [[nodiscard]] Distribution with_fast_quantile() const;
+  /// Whether `quantile` is already fast: a table, or a closed form that needs none.
   [[nodiscard]] bool has_fast_quantile() const noexcept;
 
   struct State;

@@ -2,6 +2,7 @@
 
 #include "cli_common.hpp"
 
+#include "pdoom/audit/lint.hpp"
 #include "pdoom/io/model_file.hpp"
 #include "pdoom/model/validate.hpp"
 
@@ -18,6 +19,8 @@ namespace {
 
 struct CheckOptions {
   std::string model;
+  bool no_lint = false;
+  bool sobol = false;
 };
 
 constexpr std::size_t formula_width = 100;
@@ -106,6 +109,15 @@ int run_check(const CheckOptions& options) {
     if (diagnostic.severity == Diagnostic::Severity::error) ++errors;
   }
   if (errors > 0) return exit_invalid_input;
+  // Lints only on a valid model: some of them run it.
+  if (!options.no_lint) {
+    LintOptions lint_options;
+    lint_options.sobol = options.sobol;
+    for (const Diagnostic& diagnostic : lint(model, lint_options)) {
+      print_diagnostic(stderr, diagnostic);
+      diagnostics.push_back(diagnostic);
+    }
+  }
   std::fflush(stderr);
   print_summary(model, options.model, diagnostics.size());
   return exit_success;
@@ -118,6 +130,8 @@ void add_check_command(CLI::App& app, CommandResult& result) {
   CLI::App* command = app.add_subcommand(
       "check", "Validate a model file: report every error and warning, then summarise its graph");
   command->add_option("MODEL", options->model, "model file (TOML)")->required();
+  command->add_flag("--no-lint", options->no_lint, "skip the lints (some of them run the model once)");
+  command->add_flag("--sobol", options->sobol, "also flag inputs with a negligible total Sobol index");
   command->callback([options, &result] { result.exit_code = run_check(*options); });
 }
 

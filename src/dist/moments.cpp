@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <limits>
 
 namespace pdoom {
@@ -204,8 +205,12 @@ std::string percent(double x) {
   // Two significant digits, or enough to show how far from 100% a value near it is.
   const double value = 100 * x;
   if (value > 90 && value < 100) {
-    const double gap = 100 - value;
-    const int decimals = std::max(0, -static_cast<int>(std::floor(std::log10(gap))));  // 99.9%, 99.95%
+    // Enough decimals to show the gap to 100% to one significant digit (99.9%, 99.95%); the gap is
+    // rounded to that digit first, so 0.0999999 counts as 0.1.
+    char rounded[32];
+    std::snprintf(rounded, sizeof rounded, "%.0e", 100 - value);
+    const double gap = std::strtod(rounded, nullptr);
+    const int decimals = std::max(0, -static_cast<int>(std::floor(std::log10(gap) + 1e-9)));
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
     return std::string(buffer) + "%";

@@ -93,10 +93,8 @@ constexpr double series_limit = 5000;
 // A_n / B_n follow the forward recurrence X_n = (a + n - 1) X_{n-1} + alpha_{n-1} X_{n-2}: multiplies and
 // adds only, so the dependency chain has no division. Converges quickly for x < (a + 1) / (a + b + 2).
 double beta_fraction(double a, double b, double x, double tolerance) noexcept {
-  double previous_numerator = 1, previous_denominator = 0;  // X_{-1}... shifted: (A_0, B_0) = (0, 1)
-  double numerator = a, denominator = a;                       // (A_1, B_1)
-  previous_numerator = 0;
-  previous_denominator = 1;
+  double previous_numerator = 0, previous_denominator = 1;  // (A_0, B_0)
+  double numerator = a, denominator = a;                     // (A_1, B_1)
   double n = 1;  // index of the convergent held in (numerator, denominator)
   const auto push = [&](double alpha) {
     const double gamma = a + n;
@@ -114,11 +112,13 @@ double beta_fraction(double a, double b, double x, double tolerance) noexcept {
     push(m * (b - m) * x);              // alpha_{2m}
     push(-(a + m) * (a + b + m) * x);   // alpha_{2m+1}
     // Convergents grow like (a + n)^n; rescale by a power of two (exact) to stay in range.
-    if (std::fabs(denominator) > 0x1.0p+300) {
-      numerator *= 0x1.0p-300;
-      denominator *= 0x1.0p-300;
-      previous_numerator *= 0x1.0p-300;
-      previous_denominator *= 0x1.0p-300;
+    const double size = std::fabs(denominator);
+    if (size > 0x1.0p+300 || size < 0x1.0p-300) {
+      const double scale = size > 1 ? 0x1.0p-300 : 0x1.0p+300;
+      numerator *= scale;
+      denominator *= scale;
+      previous_numerator *= scale;
+      previous_denominator *= scale;
     }
     const double next = numerator / denominator;
     if (std::fabs(next - value) <= tolerance * std::fabs(next)) return next;
@@ -206,7 +206,6 @@ Tails beta_tails(const BetaShape& shape, double x) {
   return beta_point(shape, x).tails;
 }
 
-double beta_log_density(const BetaShape& shape, double x) { return std::log(beta_point(shape, x).density); }
 
 namespace {
 // A point inside (low, high); towards an open end (0 or 1) it moves geometrically, so that quantiles
@@ -277,14 +276,6 @@ double beta_quantile(const BetaShape& s, double p, double q) {
     x = next;
   }
   return x;
-}
-
-double boost_beta_quantile(double a, double b, double p, double q) noexcept {
-  try {
-    return p <= q ? boost::math::ibeta_inv(a, b, p) : boost::math::ibetac_inv(a, b, q);
-  } catch (...) {
-    return nan_value;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -32,8 +32,6 @@ struct BetaShape {
 [[nodiscard]] BetaShape beta_shape(double a, double b) noexcept;
 /// (I_x(a, b), 1 - I_x(a, b)).
 [[nodiscard]] Tails beta_tails(const BetaShape& shape, double x);
-/// The log of the beta density at x in (0, 1).
-[[nodiscard]] double beta_log_density(const BetaShape& shape, double x);
 /// The inverse of I_x(a, b): the x with P(X <= x) = p (p <= q) or P(X > x) = q (q < p); agrees with
 /// Boost's ibeta_inv to about 1e-15 relative and, unlike Boost 1.74, never throws in the tails.
 [[nodiscard]] double beta_quantile(const BetaShape& shape, double p, double q);
@@ -44,11 +42,6 @@ struct BetaShape {
 [[nodiscard]] Tails gamma_tails(double shape, double x);
 /// Their inverse in x, from the smaller of p and q.
 [[nodiscard]] double gamma_quantile(double shape, double p, double q);
-
-// ---- reference implementations (Boost.Math, for tests and fall-backs) ----
-
-/// Boost's beta quantile with the default policy; NaN where Boost 1.74 throws.
-[[nodiscard]] double boost_beta_quantile(double a, double b, double p, double q) noexcept;
 
 // ---- numerical integration ----
 

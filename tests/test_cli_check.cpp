@@ -117,7 +117,8 @@ TEST_CASE("bad usage exits 2 with a message", "[cli]") {
 }
 
 TEST_CASE("pdoom check summarises a valid model and exits 0", "[cli]") {
-  const Outcome outcome = run_pdoom("check " + quoted(good_model));
+  // Without lints: this model is a six-premise chain, which the conjunctive-chain lint flags (tested below).
+  const Outcome outcome = run_pdoom("check --no-lint " + quoted(good_model));
   CHECK(outcome.status == 0);
   CHECK(outcome.err.empty());
   CHECK_THAT(outcome.out,
@@ -246,3 +247,11 @@ TEST_CASE("pdoom graph writes DOT to stdout or atomically to a file", "[cli]") {
 }
 
 #endif  // PDOOM_CLI_PATH
+
+TEST_CASE("pdoom check runs the lints on a valid model: warnings on stderr, exit 0", "[cli]") {
+  const Outcome outcome = run_pdoom("check " + quoted(good_model));
+  CHECK(outcome.status == 0);
+  CHECK_THAT(outcome.err, Catch::Contains("warning: "));
+  CHECK_THAT(outcome.err, Catch::Contains("[conjunctive-chain] 'doom' multiplies 6 probabilities"));
+  CHECK_THAT(outcome.out, Catch::EndsWith("warnings\n"));
+}

@@ -6,6 +6,5 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/build.sh"
 pdoom="$root/build/src/cli/pdoom"
 model="$root/models/alignment-bottleneck.toml"
-"$pdoom" run "$model" --samples 1000000
-"$pdoom" report "$model" --html "$root/build/alignment-bottleneck.html" --quiet
+"$pdoom" run "$model" --samples 1000000 --html "$root/build/alignment-bottleneck.html"
 echo "HTML report: $root/build/alignment-bottleneck.html"

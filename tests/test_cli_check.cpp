@@ -255,3 +255,24 @@ TEST_CASE("pdoom check runs the lints on a valid model: warnings on stderr, exit
   CHECK_THAT(outcome.err, Catch::Contains("[conjunctive-chain] 'doom' multiplies 6 probabilities"));
   CHECK_THAT(outcome.out, Catch::EndsWith("warnings\n"));
 }
+
+TEST_CASE("pdoom run --html writes one self-contained report, and nothing when the folder is missing", "[cli]") {
+  const fs::path report = scratch_dir() / "run-report.html";
+  fs::remove(report);
+  const Outcome outcome = run_pdoom("run --samples 20000 --quiet --html " + quoted(report.string()) + " " +
+                                    quoted(good_model));
+  CHECK(outcome.status == 0);
+  REQUIRE(fs::exists(report));
+  const std::string html = read_text(report);
+  CHECK_THAT(html, Catch::StartsWith("<!DOCTYPE html>"));
+  CHECK_THAT(html, Catch::Contains("<svg"));
+  CHECK_THAT(html, Catch::Contains("carlsmith-mini"));
+  CHECK_THAT(html, Catch::EndsWith("</html>\n"));
+
+  const fs::path missing = scratch_dir() / "no-such-folder" / "report.html";
+  const Outcome failed = run_pdoom("run --samples 2000 --quiet --html " + quoted(missing.string()) + " " +
+                                   quoted(good_model));
+  CHECK(failed.status == 1);
+  CHECK_THAT(failed.err, Catch::StartsWith("error: "));
+  CHECK_FALSE(fs::exists(missing.parent_path()));
+}

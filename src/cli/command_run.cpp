@@ -3,6 +3,7 @@
 #include "cli_common.hpp"
 
 #include "pdoom/error.hpp"
+#include "pdoom/io/html_report.hpp"
 #include "pdoom/io/run_output.hpp"
 #include "pdoom/sample/run.hpp"
 
@@ -39,6 +40,7 @@ struct RunCommandOptions {
   bool all_scenarios = false;
   std::string json;
   std::string csv;
+  std::string html;
   bool quiet = false;
 };
 
@@ -224,7 +226,8 @@ int run_command(const RunCommandOptions& command) {
   options.threads = static_cast<unsigned>(*parse_count(command.threads));
   options.design = *parse_design(command.design);
   options.scenario = command.scenario;
-  options.keep_samples = !command.csv.empty();
+  // The HTML report draws histograms from the kept samples.
+  options.keep_samples = !command.csv.empty() || !command.html.empty();
 
   const std::uint64_t runs = command.all_scenarios ? 1 + model.scenarios.size() : 1;
   ProgressBar progress(!command.quiet, runs);
@@ -267,6 +270,12 @@ int run_command(const RunCommandOptions& command) {
       command.json.empty() ? std::string() : (command.all_scenarios ? scenarios_json(results) : run_json(results.front()));
   if (!command.json.empty() && !json_to_stdout) write_output(command.json, json);
   if (!command.csv.empty()) write_csv_atomically(command.csv, results.front());
+  if (!command.html.empty()) {
+    ReportOptions report;
+    report.seed = options.seed;
+    report.threads = options.threads;
+    write_output(command.html, html_report(make_report_data(model, results.front(), report)));
+  }
   if (json_to_stdout) write_output("-", json);
   if (table) write_output("-", command.all_scenarios ? scenarios_text(results) : run_text(results.front()));
   return exit_success;
@@ -298,6 +307,9 @@ void add_run_command(CLI::App& app, CommandResult& result) {
   command->add_option("--json", options->json, "write the results as JSON to FILE, or to stdout alone with '-'");
   CLI::Option* csv = command->add_option("--csv", options->csv, "write every sample (one column per node) as CSV to FILE");
   csv->excludes(all);
+  CLI::Option* html = command->add_option(
+      "--html", options->html, "write a self-contained HTML report (charts, drivers, assumptions, scenarios) to FILE");
+  html->excludes(all);
   command->add_flag("-q,--quiet", options->quiet, "no table, no progress bar, no warnings");
   command->callback([options, &result] { result.exit_code = run_command(*options); });
 }

@@ -42,15 +42,17 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// No "probability" units: the plain loops check nothing, pdoom still checks every value is finite.
+// Every node has unit "probability": pdoom checks each value lies in [0, 1] (the plain loops check nothing).
 pdoom::Model six_betas() {
   pdoom::Model model("six-betas");
+  pdoom::NodeInfo probability;
+  probability.unit = "probability";
   pdoom::Expression product(1.0);
   for (std::size_t k = 0; k < shapes.size(); ++k) {
-    const auto input = model.input(input_names[k], pdoom::beta(shapes[k][0], shapes[k][1]));
+    const auto input = model.input(input_names[k], pdoom::beta(shapes[k][0], shapes[k][1]), probability);
     product = k == 0 ? input : product * input;
   }
-  model.derived("product", product);
+  model.derived("product", product, probability);
   model.add_output("product");
   return model;
 }

@@ -23,12 +23,14 @@ pdoom::Model six_betas() {
       {{6.5, 3.5}, {8, 2}, {4, 6}, {6.5, 3.5}, {4, 6}, {9.5, 0.5}}};
   constexpr std::array<const char*, 6> input_names = {"p1", "p2", "p3", "p4", "p5", "p6"};
   pdoom::Model model("six-betas");
+  pdoom::NodeInfo probability;
+  probability.unit = "probability";
   pdoom::Expression product(1.0);
   for (std::size_t k = 0; k < shapes.size(); ++k) {
-    const auto input = model.input(input_names[k], pdoom::beta(shapes[k][0], shapes[k][1]));
+    const auto input = model.input(input_names[k], pdoom::beta(shapes[k][0], shapes[k][1]), probability);
     product = k == 0 ? input : product * input;
   }
-  model.derived("product", product);
+  model.derived("product", product, probability);
   model.add_output("product");
   return model;
 }

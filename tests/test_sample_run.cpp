@@ -501,3 +501,27 @@ TEST_CASE("run validates its options", "[sample]") {
   options.scenario = "other";
   REQUIRE_THROWS_AS(run(compiled, options), Error);
 }
+
+TEST_CASE("max_kept_samples keeps a prefix of the samples without changing the summaries", "[sample]") {
+  RunOptions options;
+  options.samples = 20000;
+  options.block_size = 1000;
+  options.keep_samples = true;
+  const RunResult all = run(three_betas(), options);
+  REQUIRE(all.values->rows() == 20000);
+  for (const std::size_t budget : {std::size_t{256} << 20, std::size_t{0}}) {
+    options.memory_budget_bytes = budget;
+    options.max_kept_samples = 2500;  // not a multiple of the block size
+    const RunResult prefix = run(three_betas(), options);
+    INFO("budget " << budget);
+    REQUIRE(prefix.exact == (budget > 0));
+    REQUIRE(prefix.values->rows() == 2500);
+    REQUIRE(prefix.values->cols() == 5);
+    for (Eigen::Index c = 0; c < 5; ++c) {
+      for (Eigen::Index i = 0; i < 2500; ++i) REQUIRE(same_bits((*prefix.values)(i, c), (*all.values)(i, c)));
+    }
+    // The summaries cover every sample, not only the kept ones.
+    REQUIRE(prefix.summary("product").count == 20000);
+    if (prefix.exact) REQUIRE(same_results(prefix, all));
+  }
+}

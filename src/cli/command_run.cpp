@@ -228,6 +228,8 @@ int run_command(const RunCommandOptions& command) {
   options.scenario = command.scenario;
   // The HTML report draws histograms from the kept samples.
   options.keep_samples = !command.csv.empty() || !command.html.empty();
+  // Histograms need no more than 2^20 samples: a 10^9-sample run must not keep them all for the report.
+  if (command.csv.empty()) options.max_kept_samples = std::uint64_t{1} << 20;
 
   const std::uint64_t runs = command.all_scenarios ? 1 + model.scenarios.size() : 1;
   ProgressBar progress(!command.quiet, runs);

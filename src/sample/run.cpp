@@ -199,13 +199,18 @@ class Sampler {
     for (const std::size_t column : compiled.inputs()) keys_.push_back(compiled.node_names()[column]);
     if (options.design == Design::sobol && dimensions_ > 0) sobol_.emplace(dimensions_);
     const double bytes = static_cast<double>(total_) * static_cast<double>(nodes_) * sizeof(double);
-    exact_ = options.keep_samples || bytes <= static_cast<double>(options.memory_budget_bytes);
-    if (exact_) {
+    kept_rows_ = options.keep_samples ? std::min(total_, options.max_kept_samples) : 0;
+    const std::uint64_t kept = kept_rows_;
+    exact_ = kept == total_ || bytes <= static_cast<double>(options.memory_budget_bytes);
+    // Exact runs store every sample; streaming runs store only the kept prefix, if any.
+    store_rows_ = exact_ ? total_ : kept;
+    if (store_rows_ > 0) {
       try {
-        store_.resize(static_cast<Eigen::Index>(total_), static_cast<Eigen::Index>(nodes_));
+        store_.resize(static_cast<Eigen::Index>(store_rows_), static_cast<Eigen::Index>(nodes_));
       } catch (const std::bad_alloc&) {
-        throw Error(fmt::format("run: not enough memory to keep {} samples of {} nodes ({:.3g} GiB)", total_,
-                                nodes_, bytes / (1024.0 * 1024.0 * 1024.0)));
+        throw Error(fmt::format("run: not enough memory to keep {} samples of {} nodes ({:.3g} GiB)", store_rows_, nodes_,
+                                static_cast<double>(store_rows_) * static_cast<double>(nodes_) * sizeof(double) /
+                                    (1024.0 * 1024.0 * 1024.0)));
       }
     }
     workers_.resize(threads_);
@@ -286,9 +291,11 @@ class Sampler {
     compiled_.evaluate(worker.pointers, n, worker.block, worker.workspace, first);
     for (std::size_t j = 0; j < nodes_; ++j) {
       const std::span<const double> column = std::as_const(worker.block).column(j);
-      if (exact_) {
-        std::memcpy(store_.data() + j * total_ + first, column.data(), n * sizeof(double));
-      } else {
+      if (first < store_rows_) {
+        const auto rows = static_cast<std::size_t>(std::min<std::uint64_t>(n, store_rows_ - first));
+        std::memcpy(store_.data() + j * store_rows_ + first, column.data(), rows * sizeof(double));
+      }
+      if (!exact_) {
         slot.moments[j] = ColumnMoments::of_block(column, options_.thresholds,
                                                   worker.exceedances.data() + j * options_.thresholds.size());
         worker.sketches[j].add(column);
@@ -336,6 +343,11 @@ class Sampler {
   }
 
   void finish_streaming(RunResult& result) {
+    if (store_rows_ > 0) {
+      const auto rows = std::min(store_rows_, done_);
+      if (rows < store_rows_) store_.conservativeResize(static_cast<Eigen::Index>(rows), Eigen::NoChange);
+      result.values = std::move(store_);
+    }
     result.summaries.resize(nodes_);
     result.exceedance.assign(nodes_, std::vector<double>(options_.thresholds.size(), not_available));
     for (std::size_t j = 0; j < nodes_; ++j) {
@@ -380,7 +392,8 @@ class Sampler {
     result.exceedance.assign(nodes_, std::vector<double>(options_.thresholds.size(), not_available));
     result.summaries.assign(nodes_, empty_summary());
     if (n > 0) {
-      const bool keep = options_.keep_samples;
+      // Kept samples must keep their order: summarise a copy of those columns.
+      const bool keep = kept_rows_ > 0;
       BlockLoopTasks tasks;
       tasks.process = [&](std::uint64_t node, std::size_t, std::size_t) {
         const auto j = static_cast<std::size_t>(node);
@@ -395,8 +408,9 @@ class Sampler {
       tasks.commit = [](std::uint64_t, std::size_t) {};
       for_each_block_ordered(nodes_, threads_, nodes_, tasks);
     }
-    if (options_.keep_samples) {
-      if (done_ < total_) store_.conservativeResize(static_cast<Eigen::Index>(done_), Eigen::NoChange);
+    if (kept_rows_ > 0) {
+      const auto rows = std::min(kept_rows_, done_);
+      if (rows < total_) store_.conservativeResize(static_cast<Eigen::Index>(rows), Eigen::NoChange);
       result.values = std::move(store_);
     }
   }
@@ -414,6 +428,8 @@ class Sampler {
   std::vector<std::string> keys_;
   std::optional<SobolSequence> sobol_;
   bool exact_ = true;
+  std::uint64_t kept_rows_ = 0;   // samples returned in RunResult::values (a prefix)
+  std::uint64_t store_rows_ = 0;  // rows of store_: every sample when exact, else the kept prefix
   Eigen::ArrayXXd store_;
   std::vector<Worker> workers_;
   std::vector<Slot> slots_;

@@ -40,8 +40,12 @@ struct RunOptions {
   /// Summaries are exact (every sample kept until the end) when samples * nodes * 8 bytes fit in this
   /// budget; otherwise they stream in bounded memory with sketched quantiles (documented bound).
   std::size_t memory_budget_bytes = std::size_t{256} << 20;
-  /// Keep every sample (RunResult::samples), whatever the budget; summaries are then exact.
+  /// Keep the samples (RunResult::values): the first max_kept_samples of them, whatever the budget.
+  /// When that is every sample, summaries are exact; otherwise they follow the budget as above.
   bool keep_samples = false;
+  /// With keep_samples, how many samples (the first ones) to keep; the default keeps all of them
+  /// (samples * nodes * 8 bytes). A report's histograms need far fewer than a 10^9-sample run makes.
+  std::uint64_t max_kept_samples = UINT64_MAX;
   /// Thresholds t for P(node > t), reported for every node.
   std::vector<double> thresholds = {0.01, 0.1, 0.5};
   /// Called after each block is merged, with the samples done so far and the total; serially, from
@@ -88,7 +92,8 @@ struct RunResult {
   std::vector<double> at_medians;       ///< per node: its value with every input at its median
   std::vector<AchievedCorrelation> correlations;  ///< one per correlated pair of the model
   bool correlations_repaired = false;   ///< the targets were not jointly feasible and were repaired
-  /// When kept: samples x nodes, column j holding node j (node_names order), row i sample i.
+  /// When kept: min(samples, max_kept_samples) x nodes, column j holding node j (node_names order),
+  /// row i sample i.
   std::optional<Eigen::ArrayXXd> values;
 
   /// The column of the node called `name`, if any.

@@ -38,13 +38,15 @@ pdoom::Model ishigami() {
   return model;
 }
 
-// pdoom::sobol_analysis end to end; range(0) = threads, range(1) = bootstrap resamples.
+// pdoom::sobol_analysis end to end; range(0) = threads, range(1) = bootstrap resamples, range(2) = rows
+// per block (0: the default).
 void BM_SobolIshigami(benchmark::State& state) {
   const pdoom::Model model = ishigami();
   pdoom::SensitivityOptions options;
   options.samples = ishigami_base_samples;
   options.threads = static_cast<unsigned>(state.range(0));
   options.bootstrap_resamples = static_cast<std::size_t>(state.range(1));
+  if (state.range(2) > 0) options.block_size = static_cast<std::size_t>(state.range(2));
   double first = 0;
   for (auto _ : state) {
     const pdoom::SobolResult result = pdoom::sobol_analysis(model, options);
@@ -56,10 +58,13 @@ void BM_SobolIshigami(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * ishigami_base_samples * 5));
 }
 BENCHMARK(BM_SobolIshigami)
-    ->ArgNames({"threads", "resamples"})
-    ->Args({1, 100})
-    ->Args({2, 100})
-    ->Args({2, 0})
+    ->ArgNames({"threads", "resamples", "block"})
+    ->Args({1, 100, 0})
+    ->Args({2, 100, 0})
+    ->Args({2, 0, 0})
+    ->Args({1, 100, 512})
+    ->Args({1, 100, 1024})
+    ->Args({1, 100, 16384})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->MeasureProcessCPUTime();

@@ -2,6 +2,7 @@
 // reaching 1e-12 into both tails, draws against Boost's quantile at the same uniform, and the path for
 // parameters that change from sample to sample.
 #include <pdoom/dist/distribution.hpp>
+#include <pdoom/error.hpp>
 
 #include <boost/math/distributions/beta.hpp>
 #include <boost/math/distributions/gamma.hpp>
@@ -186,6 +187,37 @@ TEST_CASE("block quantiles equal scalar quantiles", "[dist]") {
       std::vector<double> out(grid.size());
       pdoom::quantile(d, grid, out);
       for (std::size_t i = 0; i < grid.size(); ++i) CHECK(out[i] == pdoom::quantile(d, grid[i]));
+    }
+  }
+}
+
+TEST_CASE("block quantiles of the closed-form families equal scalar quantiles", "[dist]") {
+  // The block path has its own loops for these families when every p is inside (0, 1), and falls back
+  // to the per-value path otherwise: both must give exactly the scalar values, and a p outside [0, 1]
+  // anywhere in the block must still be an error.
+  std::vector<double> interior = tail_grid(3, 200);
+  interior.erase(std::remove_if(interior.begin(), interior.end(), [](double p) { return !(p > 0 && p < 1); }),
+                 interior.end());
+  std::vector<double> with_ends = interior;
+  with_ends.insert(with_ends.begin() + 7, 0.0);
+  with_ends.push_back(1.0);
+  const std::vector<Distribution> families{pdoom::uniform(-3, 2),  pdoom::normal(1, 2),  pdoom::bernoulli(0.3),
+                                           pdoom::point(0.25),     pdoom::triangular(0, 0.2, 1),
+                                           pdoom::uniform(0.1, 0.3)};
+  for (const Distribution& d : families) {
+    for (const auto* grid : {&interior, &with_ends}) {
+      std::vector<double> out(grid->size());
+      pdoom::quantile(d, *grid, out);
+      for (std::size_t i = 0; i < grid->size(); ++i) {
+        INFO("p = " << (*grid)[i]);
+        CHECK(out[i] == pdoom::quantile(d, (*grid)[i]));
+      }
+    }
+    for (const double bad : {-0.5, 1.5, std::numeric_limits<double>::quiet_NaN()}) {
+      std::vector<double> grid = interior;
+      grid[grid.size() / 2] = bad;
+      std::vector<double> out(grid.size());
+      CHECK_THROWS_AS(pdoom::quantile(d, grid, out), pdoom::ParameterError);
     }
   }
 }

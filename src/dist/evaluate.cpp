@@ -5,7 +5,9 @@
 #include "roots.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 namespace pdoom {
@@ -327,7 +329,50 @@ void quantile(const Distribution& d, std::span<const double> p, std::span<double
     }
     return;
   }
-  for (std::size_t i = 0; i < p.size(); ++i) out[i] = checked_quantile(s, p[i]);
+  // The sampler's uniforms all lie strictly inside (0, 1): one branch-free pass establishes that, and the
+  // families with a closed form then run as plain loops the compiler vectorises (the per-value dispatch
+  // through checked_quantile cost about 80 instructions per uniform draw). Results are bit-identical
+  // to the per-value path.
+  const std::size_t n = p.size();
+  const double* __restrict probabilities = p.data();
+  double* __restrict values = out.data();
+  // p lies in (0, 1) exactly when its bit pattern minus one is below that of 1.0 minus one (0, negative
+  // numbers, NaN and everything from 1 up fail); integer arithmetic, because GCC vectorises it and not a
+  // reduction over bools.
+  constexpr std::uint64_t one_bits = std::bit_cast<std::uint64_t>(1.0);
+  std::uint64_t outside = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t below = std::bit_cast<std::uint64_t>(probabilities[i]) - 1;
+    outside |= (below >> 63) | (((one_bits - 2) - below) >> 63);
+  }
+  if (outside != 0 || probabilities == values) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = checked_quantile(s, p[i]);
+    return;
+  }
+  const double* a = s.parameters.data();
+  switch (s.family) {
+    case Family::point: std::fill(out.begin(), out.end(), a[0]); return;
+    case Family::uniform: {
+      const double low = a[0], high = a[1], width = high - low;
+      for (std::size_t i = 0; i < n; ++i) {
+        const double x = low + width * probabilities[i];
+        values[i] = x < high ? x : high;
+      }
+      return;
+    }
+    case Family::normal: {
+      for (std::size_t i = 0; i < p.size(); ++i) out[i] = a[0] + a[1] * detail::normal_quantile(p[i], 1 - p[i]);
+      return;
+    }
+    case Family::bernoulli: {
+      const double threshold = 1 - a[0];
+      for (std::size_t i = 0; i < p.size(); ++i) out[i] = static_cast<double>(p[i] > threshold);
+      return;
+    }
+    default:
+      for (std::size_t i = 0; i < p.size(); ++i) out[i] = detail::exact_quantile(s, p[i], 1 - p[i]);
+      return;
+  }
 }
 
 double cdf(const Distribution& d, double x) { return detail::tails(d.state(), x, true).lower; }

@@ -70,6 +70,10 @@ TEST_CASE("compare: y = a b with point values gives the closed-form Shapley shar
   CHECK(shares.at("a") == Approx(0.15).epsilon(1e-13));
   CHECK(shares.at("b") == Approx(0.13).epsilon(1e-13));
   CHECK(sum_of_shares(comparison) == Approx(comparison.difference).epsilon(1e-14));
+  // Nothing is random here: the shares' Monte Carlo error must be rounding only, also over many
+  // batches (it was about 1e-9 once, from cancellation in expanded sums of squares).
+  for (const auto& change : comparison.attribution) CHECK(change.share_stderr < 1e-15);
+  for (const auto& change : compare(a, b, small_options(300000)).attribution) CHECK(change.share_stderr < 1e-15);
   // Sorted by |share|.
   REQUIRE(comparison.attribution.size() == 2);
   CHECK(comparison.attribution[0].name == "a");

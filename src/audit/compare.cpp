@@ -736,9 +736,10 @@ Comparison compare(const Model& model_a_in, const Model& model_b_in, const Compa
 
   std::vector<double> totals(coalitions, 0.0);
   Moments moments_a, moments_b, moments_difference;
-  // Batch means of the shares: sums over batches of n_b phi_b, n_b^2 phi_b, n_b^2 phi_b^2, n_b^2.
-  std::vector<double> batch_weighted(n_players, 0.0), batch_square_weighted(n_players, 0.0),
-      batch_squares(n_players, 0.0);
+  // Batch means of the shares, weights w_b = n_b^2: the weighted mean of phi_b and the weighted sum of
+  // squares about it, updated in West's (1979) stable way. The expanded sums of n_b^2 phi_b^2 etc. left
+  // a rounding residue whose square root (~1e-9) showed as a Monte Carlo error where there is none.
+  std::vector<double> batch_mean(n_players, 0.0), batch_spread(n_players, 0.0);
   double batch_weight_squares = 0.0;
   std::size_t batch_count = 0;
   std::vector<double> batch_values(coalitions);
@@ -884,13 +885,15 @@ Comparison compare(const Model& model_a_in, const Model& model_b_in, const Compa
         batch_values[c] = in.batch_sums[batch][c] / rows;
       }
       const ShapleyShares batch_shares = plan.shares(batch_values);
+      const double weight = rows * rows;
+      const double weights_after = batch_weight_squares + weight;
       for (std::size_t p = 0; p < n_players; ++p) {
         const double phi = batch_shares.shares[p];
-        batch_weighted[p] += rows * phi;
-        batch_square_weighted[p] += rows * rows * phi;
-        batch_squares[p] += rows * rows * phi * phi;
+        const double delta = phi - batch_mean[p];
+        batch_mean[p] += weight / weights_after * delta;
+        batch_spread[p] += weight * delta * (phi - batch_mean[p]);
       }
-      batch_weight_squares += rows * rows;
+      batch_weight_squares = weights_after;
       ++batch_count;
     }
     moments_a.merge(in.a);
@@ -914,8 +917,9 @@ Comparison compare(const Model& model_a_in, const Model& model_b_in, const Compa
     changes[p].share = shares.shares[p];
     // Batch means (ratio estimator): Var(phi) ~ sum n_b^2 (phi_b - phi)^2 / N^2 * B / (B - 1).
     const double phi = shares.shares[p];
-    double spread = batch_squares[p] - 2.0 * phi * batch_square_weighted[p] + phi * phi * batch_weight_squares;
-    spread = std::max(0.0, spread);
+    // sum w_b (phi_b - phi)^2 = sum w_b (phi_b - mean)^2 + W (mean - phi)^2.
+    const double offset = batch_mean[p] - phi;
+    const double spread = batch_spread[p] + batch_weight_squares * offset * offset;
     double monte_carlo = 0.0;
     if (batch_count > 1) {
       monte_carlo = spread / (total_rows * total_rows) * static_cast<double>(batch_count) /

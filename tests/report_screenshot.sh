@@ -1,12 +1,23 @@
 #!/bin/sh
 # Renders an HTML report in headless Chromium and checks that the screenshot is not blank.
 # Usage: report_screenshot.sh PDOOM_EXECUTABLE MODEL_FILE [OUTPUT_PNG]
+#        report_screenshot.sh --compare PDOOM_EXECUTABLE MODEL_A MODEL_B [OUTPUT_PNG]  (the compare page)
 # Exit status: 0 pass, 1 fail, 77 skipped (no chromium on this machine; ctest SKIP_RETURN_CODE 77).
 set -eu
 
+mode=report
+if [ "${1:-}" = "--compare" ]; then
+  mode=compare
+  shift
+fi
 pdoom=$1
 model=$2
-png=${3:-}
+if [ "$mode" = compare ]; then
+  model_b=$3
+  png=${4:-}
+else
+  png=${3:-}
+fi
 
 browser=""
 for candidate in chromium chromium-browser google-chrome; do
@@ -21,7 +32,11 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 report="$work/report.html"
 
-"$pdoom" report "$model" --html "$report" --samples 20000 --quiet
+if [ "$mode" = compare ]; then
+  "$pdoom" compare "$model" "$model_b" --html "$report" --samples 20000 >/dev/null
+else
+  "$pdoom" report "$model" --html "$report" --samples 20000 --quiet
+fi
 [ -s "$report" ] || { echo "FAIL: no report written"; exit 1; }
 
 # Render: no network, no profile state, fixed size. Chromium's log goes to a file so that JavaScript or

@@ -4,66 +4,26 @@
 
 #ifdef PDOOM_CLI_PATH
 
+#include "cli_runner.hpp"
+
 #include <nlohmann/json.hpp>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 namespace fs = std::filesystem;
 
 namespace {
 
+using Outcome = pdoom_test::CliOutcome;
+using pdoom_test::quoted;
+using pdoom_test::read_text;
+using pdoom_test::run_pdoom;
+
 const fs::path audit_data = fs::path(PDOOM_TEST_DATA_DIR) / "audit";
 
-struct Outcome {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string read_text(const fs::path& path) {
-  std::ifstream stream(path, std::ios::binary);
-  std::ostringstream text;
-  text << stream.rdbuf();
-  return text.str();
-}
-
-std::string quoted(const std::string& text) {
-  std::string out = "'";
-  out += text;
-  out += "'";
-  return out;
-}
-
-fs::path scratch_dir() {
-  std::string name = "pdoom-audit-cli-test-";
-  name += std::to_string(::getpid());
-  const fs::path directory = fs::temp_directory_path() / name;
-  fs::create_directories(directory);
-  return directory;
-}
-
-// Runs `pdoom ARGUMENTS` (already shell-quoted) with stdout and stderr captured.
-Outcome run_pdoom(const std::string& arguments) {
-  const fs::path directory = scratch_dir();
-  const fs::path out = directory / "stdout.txt";
-  const fs::path err = directory / "stderr.txt";
-  const std::string command =
-      quoted(PDOOM_CLI_PATH) + " " + arguments + " >" + quoted(out.string()) + " 2>" + quoted(err.string());
-  const int raw = std::system(command.c_str());
-  Outcome outcome;
-  outcome.status = (raw != -1 && WIFEXITED(raw)) ? WEXITSTATUS(raw) : -1;
-  outcome.out = read_text(out);
-  outcome.err = read_text(err);
-  return outcome;
-}
+fs::path scratch_dir() { return pdoom_test::scratch_dir("audit-cli-test"); }
 
 std::string data(const std::string& name) { return quoted((audit_data / name).string()); }
 

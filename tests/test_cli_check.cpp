@@ -5,14 +5,10 @@
 
 #ifdef PDOOM_CLI_PATH
 
-#include <sys/wait.h>
-#include <unistd.h>
+#include "cli_runner.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -20,56 +16,17 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using Outcome = pdoom_test::CliOutcome;
+using pdoom_test::lines_of;
+using pdoom_test::quoted;
+using pdoom_test::read_text;
+using pdoom_test::run_pdoom;
+using pdoom_test::write_text;
+
 const fs::path data_dir = PDOOM_TEST_DATA_DIR;
 
-struct Outcome {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string read_text(const fs::path& path) {
-  std::ifstream stream(path, std::ios::binary);
-  std::ostringstream text;
-  text << stream.rdbuf();
-  return text.str();
-}
-
-void write_text(const fs::path& path, const std::string& text) {
-  std::ofstream stream(path, std::ios::binary);
-  stream << text;
-}
-
-std::string quoted(const std::string& text) { return "'" + text + "'"; }
-
-// A scratch directory of this test process, emptied on each use.
-fs::path scratch_dir() {
-  const fs::path directory = fs::temp_directory_path() / ("pdoom-cli-test-" + std::to_string(::getpid()));
-  fs::create_directories(directory);
-  return directory;
-}
-
-// Runs `pdoom ARGUMENTS` (already shell-quoted) with stdout and stderr captured in files.
-Outcome run_pdoom(const std::string& arguments) {
-  const fs::path directory = scratch_dir();
-  const fs::path out = directory / "stdout.txt";
-  const fs::path err = directory / "stderr.txt";
-  const std::string command =
-      quoted(PDOOM_CLI_PATH) + " " + arguments + " >" + quoted(out.string()) + " 2>" + quoted(err.string());
-  const int raw = std::system(command.c_str());
-  Outcome outcome;
-  outcome.status = (raw != -1 && WIFEXITED(raw)) ? WEXITSTATUS(raw) : -1;
-  outcome.out = read_text(out);
-  outcome.err = read_text(err);
-  return outcome;
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream stream(text);
-  for (std::string line; std::getline(stream, line);) lines.push_back(line);
-  return lines;
-}
+// A scratch directory of this test process.
+fs::path scratch_dir() { return pdoom_test::scratch_dir("cli-test"); }
 
 const std::string good_model = (data_dir / "good" / "carlsmith-mini.toml").string();
 
@@ -246,8 +203,6 @@ TEST_CASE("pdoom graph writes DOT to stdout or atomically to a file", "[cli]") {
   fs::remove_all(scratch_dir());
 }
 
-#endif  // PDOOM_CLI_PATH
-
 TEST_CASE("pdoom check runs the lints on a valid model: warnings on stderr, exit 0", "[cli]") {
   const Outcome outcome = run_pdoom("check " + quoted(good_model));
   CHECK(outcome.status == 0);
@@ -276,3 +231,5 @@ TEST_CASE("pdoom run --html writes one self-contained report, and nothing when t
   CHECK_THAT(failed.err, Catch::StartsWith("error: "));
   CHECK_FALSE(fs::exists(missing.parent_path()));
 }
+
+#endif  // PDOOM_CLI_PATH

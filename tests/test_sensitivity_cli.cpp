@@ -10,13 +10,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 
 namespace {
@@ -83,49 +78,16 @@ TEST_CASE("sensitivity JSON follows the contract with only the methods that ran"
 
 #ifdef PDOOM_CLI_PATH
 
+#include "cli_runner.hpp"
+
 namespace {
 
-struct Outcome {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
+using Outcome = pdoom_test::CliOutcome;
+using pdoom_test::quoted;
+using pdoom_test::read_text;
+using pdoom_test::run_pdoom;
 
-std::string read_text(const fs::path& path) {
-  std::ifstream stream(path, std::ios::binary);
-  std::ostringstream text;
-  text << stream.rdbuf();
-  return text.str();
-}
-
-std::string quoted(const std::string& text) {
-  std::string out = "'";
-  out += text;
-  out += "'";
-  return out;
-}
-
-fs::path scratch_dir() {
-  std::string name = "pdoom-sensitivity-cli-test-";
-  name += std::to_string(::getpid());
-  const fs::path directory = fs::temp_directory_path() / name;
-  fs::create_directories(directory);
-  return directory;
-}
-
-Outcome run_pdoom(const std::string& arguments) {
-  const fs::path directory = scratch_dir();
-  const fs::path out = directory / "stdout.txt";
-  const fs::path err = directory / "stderr.txt";
-  const std::string command =
-      quoted(PDOOM_CLI_PATH) + " " + arguments + " >" + quoted(out.string()) + " 2>" + quoted(err.string());
-  const int raw = std::system(command.c_str());
-  Outcome outcome;
-  outcome.status = (raw != -1 && WIFEXITED(raw)) ? WEXITSTATUS(raw) : -1;
-  outcome.out = read_text(out);
-  outcome.err = read_text(err);
-  return outcome;
-}
+fs::path scratch_dir() { return pdoom_test::scratch_dir("sensitivity-cli-test"); }
 
 std::string write_model(const std::string& name, const std::string& text) {
   const fs::path path = scratch_dir() / name;

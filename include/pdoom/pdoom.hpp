@@ -44,5 +44,6 @@
 #include "pdoom/io/panel_file.hpp"
 #include "pdoom/io/svg.hpp"
 #include "pdoom/io/html_report.hpp"
+#include "pdoom/io/compare_report.hpp"
 #include "pdoom/io/terminal.hpp"
 #include "pdoom/io/explain.hpp"

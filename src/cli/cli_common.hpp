@@ -16,13 +16,19 @@
 #include "pdoom/model/model.hpp"
 #include "pdoom/model/validate.hpp"
 
+#include <cstdint>
 #include <cstdio>
+#include <functional>
+#include <initializer_list>
+#include <iosfwd>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace CLI {
 class App;
+class Option;
 }
 
 namespace pdoom::cli {
@@ -32,6 +38,7 @@ enum ExitStatus : int {
   exit_success = 0,        ///< done (warnings allowed)
   exit_invalid_input = 1,  ///< an invalid model or data file, or an output that could not be written
   exit_usage = 2,          ///< bad command line
+  exit_interrupted = 130,  ///< stopped by Ctrl-C (the shell's 128 + SIGINT) after printing a partial summary
 };
 
 /// Where a subcommand's callback leaves its exit status for main().
@@ -58,9 +65,44 @@ void print_diagnostic(std::FILE* stream, const Diagnostic& diagnostic);
 /// @throws ModelError for an unreadable or invalid file (main prints it and exits with 1).
 [[nodiscard]] Model load_model_for_command(const std::string& path, bool quiet = false);
 
+/// A whole number written in decimal ("100000") or scientific notation with an integral value ("1e6",
+/// "2.5e5"); nullopt when malformed, negative, fractional or beyond 2^64 - 1.
+[[nodiscard]] std::optional<std::uint64_t> parse_count(std::string_view text);
+
+/// Restricts `option` to whole numbers from `minimum` to `maximum`, accepting scientific notation ("1e6")
+/// by rewriting it to digits before CLI11 converts it. A bad value is a usage error (exit 2) whose one
+/// line names `what`, the range and the value ("samples must be a whole number from 1 to 2^40, not 'abc'").
+/// @returns `option`, for chaining.
+CLI::Option* require_count(CLI::Option* option, const std::string& what, std::uint64_t minimum, std::uint64_t maximum);
+
+/// Checks, before any work is done, that each destination ("" and "-" are skipped) could be written:
+/// its folder exists and is writable and it is not itself a folder. A long run then fails at once
+/// instead of after its work, and no other output of the command is written.
+/// @throws pdoom::Error "cannot write 'PATH': ..." (exit 1) naming the problem.
+void check_output_destinations(std::initializer_list<std::string_view> destinations);
+
+/// The memory a command may plan to fill with kept samples: half of the physical memory, or of the
+/// control group's limit when that is lower, so that a run is refused rather than killed for memory.
+[[nodiscard]] std::uint64_t kept_samples_memory_limit();
+
+/// Refuses, before any work, to keep `rows` samples of `columns` nodes in memory (8 bytes each) when
+/// that exceeds kept_samples_memory_limit(). `why` says what keeps them ("--csv writes every sample").
+/// @throws pdoom::Error (exit 1) with the sizes and what to do instead.
+void check_kept_samples_fit(std::uint64_t rows, std::size_t columns, const std::string& why);
+
+/// The number of input nodes of a model (the columns that rank and Sobol analyses keep per sample).
+[[nodiscard]] std::size_t input_count(const Model& model);
+
 /// Writes `content` to `destination`: "-" means stdout; a path is written atomically (a temporary file
-/// in the same directory, renamed over the destination), so a failure never leaves a partial file.
+/// in the same directory, renamed over the destination), so a failure never leaves a partial file, and
+/// SIGINT/SIGTERM/SIGHUP during the write remove the temporary before ending the program. A symbolic
+/// link is followed (the file it points to is replaced); a device or pipe (/dev/null, a FIFO) is
+/// written in place. A replaced file keeps its permissions.
 /// @throws pdoom::Error naming the path when it cannot be written (the temporary file is removed).
 void write_output(const std::string& destination, std::string_view content);
+
+/// write_output for content produced as a stream (a CSV of every sample need not exist in memory).
+/// @throws pdoom::Error as write_output, and whatever `produce` throws (the temporary file is removed).
+void write_output_with(const std::string& destination, const std::function<void(std::ostream&)>& produce);
 
 }  // namespace pdoom::cli

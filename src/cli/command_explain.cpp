@@ -25,7 +25,9 @@ struct ExplainCommandOptions {
 };
 
 int run_explain(const ExplainCommandOptions& command) {
+  check_output_destinations({command.output});
   const Model model = load_model_for_command(command.model);
+  check_kept_samples_fit(command.samples, input_count(model) + 1, "explain's rank correlations keep every sample");
   ExplainOptions options;
   options.samples = command.samples;
   options.seed = command.seed;
@@ -45,14 +47,14 @@ void add_explain_command(CLI::App& app, CommandResult& result) {
                  "source and how much the outputs depend on it");
   command->add_option("MODEL", options->model, "model file (TOML)")->required();
   command->add_option("--scenario", options->scenario, "apply this scenario of the model first");
-  command
-      ->add_option("-n,--samples", options->samples,
-                   "samples for the rank correlations of the outputs with each input (0: leave them out)")
-      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 32))
+  require_count(command->add_option("-n,--samples", options->samples,
+                                    "samples for the rank correlations of the outputs with each input (0: leave them out)"),
+                "samples", 0, std::uint64_t{1} << 32)
       ->capture_default_str();
-  command->add_option("-s,--seed", options->seed, "random seed")->capture_default_str();
-  command->add_option("-t,--threads", options->threads, "worker threads (0: every core)")
-      ->check(CLI::Range(0U, 4096U))
+  require_count(command->add_option("-s,--seed", options->seed, "random seed"), "seed", 0, UINT64_MAX)
+      ->capture_default_str();
+  require_count(command->add_option("-t,--threads", options->threads, "worker threads (0: every core)"), "threads", 0,
+                4096)
       ->capture_default_str();
   command->add_option("--width", options->width, "wrap the text at this many columns")
       ->check(CLI::Range(std::size_t{20}, std::size_t{1000}))

@@ -37,7 +37,9 @@ struct ReportCommandOptions {
 };
 
 int run_report(const ReportCommandOptions& command) {
+  check_output_destinations({command.html});
   const Model model = load_model_for_command(command.model, command.quiet);
+  check_kept_samples_fit(command.samples, model.nodes().size(), "the report keeps every sample of its main run");
   RunOptions run_options;
   run_options.samples = command.samples;
   run_options.seed = command.seed;
@@ -69,21 +71,24 @@ void add_report_command(CLI::App& app, CommandResult& result) {
   command->add_option("MODEL", options->model, "model file (TOML)")->required();
   command->add_option("--html", options->html, "the HTML file to write ('-': stdout)")->required();
   command->add_option("--scenario", options->scenario, "apply this scenario of the model to the main run");
-  command->add_option("-n,--samples", options->samples, "samples of the main run (all kept for the charts)")
-      ->check(CLI::Range(std::uint64_t{2}, std::uint64_t{1} << 27))
+  require_count(command->add_option("-n,--samples", options->samples, "samples of the main run (all kept for the charts)"),
+                "samples", 2, std::uint64_t{1} << 27)
       ->capture_default_str();
-  command->add_option("--sensitivity-samples", options->sensitivity_samples, "samples per tornado / rank evaluation set")
-      ->check(CLI::Range(std::uint64_t{3}, std::uint64_t{1} << 30))
+  require_count(command->add_option("--sensitivity-samples", options->sensitivity_samples,
+                                    "samples per tornado / rank evaluation set"),
+                "sensitivity samples", 3, std::uint64_t{1} << 30)
       ->capture_default_str();
-  command->add_option("--sobol-samples", options->sobol_samples, "Sobol base samples (0: no Sobol indices)")
-      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 24))
+  require_count(command->add_option("--sobol-samples", options->sobol_samples, "Sobol base samples (0: no Sobol indices)"),
+                "Sobol samples", 0, std::uint64_t{1} << 24)
       ->capture_default_str();
-  command->add_option("--scenario-samples", options->scenario_samples, "samples per scenario run (0: no scenarios)")
-      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 30))
+  require_count(command->add_option("--scenario-samples", options->scenario_samples,
+                                    "samples per scenario run (0: no scenarios)"),
+                "scenario samples", 0, std::uint64_t{1} << 30)
       ->capture_default_str();
-  command->add_option("-s,--seed", options->seed, "random seed")->capture_default_str();
-  command->add_option("-t,--threads", options->threads, "worker threads (0: every core)")
-      ->check(CLI::Range(0U, 4096U))
+  require_count(command->add_option("-s,--seed", options->seed, "random seed"), "seed", 0, UINT64_MAX)
+      ->capture_default_str();
+  require_count(command->add_option("-t,--threads", options->threads, "worker threads (0: every core)"), "threads", 0,
+                4096)
       ->capture_default_str();
   command->add_option("--design", options->design, "how inputs are sampled: mc, lhs or sobol")
       ->check(CLI::IsMember({"mc", "lhs", "sobol"}))

@@ -1,6 +1,7 @@
 // `pdoom sensitivity MODEL`: which inputs drive an output (tornado, rank correlations, Sobol indices).
 
 #include "cli_common.hpp"
+#include "cli_options.hpp"
 
 #include "pdoom/error.hpp"
 #include "pdoom/io/sensitivity_output.hpp"
@@ -25,9 +26,7 @@ struct SensitivityCommandOptions {
   std::vector<std::string> methods{"all"};
   std::string output;
   std::string scenario;
-  std::uint64_t samples = std::uint64_t{1} << 14;
-  std::uint64_t seed = default_seed;
-  unsigned threads = 0;
+  SamplingOptions sampling{std::uint64_t{1} << 14};
   std::string design = "sobol";
   std::vector<double> quantiles{0.05, 0.95};
   std::vector<std::string> groups;
@@ -75,15 +74,15 @@ std::vector<SensitivityMethod> resolve_methods(const std::vector<std::string>& n
 }
 
 int run_sensitivity(const SensitivityCommandOptions& command) {
-  const bool json_only = command.json == "-";
+  check_output_destinations({command.json});
   const Model model = load_model_for_command(command.model, false);
 
   SensitivityOptions options;
   options.output = command.output;
   options.scenario = command.scenario;
-  options.samples = command.samples;
-  options.seed = command.seed;
-  options.threads = command.threads;
+  options.samples = command.sampling.samples;
+  options.seed = command.sampling.seed;
+  options.threads = command.sampling.threads;
   options.design = *parse_design(command.design);
   options.low_quantile = command.quantiles[0];
   options.high_quantile = command.quantiles[1];
@@ -93,17 +92,18 @@ int run_sensitivity(const SensitivityCommandOptions& command) {
 
   bool all = false;
   const std::vector<SensitivityMethod> methods = resolve_methods(command.methods, all);
+  if (std::any_of(methods.begin(), methods.end(), [](SensitivityMethod m) { return m != SensitivityMethod::tornado; })) {
+    // Rank and Sobol analyses keep every evaluation (inputs + 2 columns per sample at most): refuse
+    // what memory cannot hold instead of being killed for it.
+    check_kept_samples_fit(options.samples, input_count(model) + 2, "rank and Sobol analyses keep every evaluation");
+  }
   const SensitivityReport report = sensitivity_analysis(model, methods, options, all);
 
-  if (json_only) {
-    for (const auto& note : report.notes) std::fprintf(stderr, "warning: %s\n", note.c_str());
-    write_output("-", sensitivity_json(report));
-    return exit_success;
-  }
-  if (!command.json.empty()) write_output(command.json, sensitivity_json(report));
   SensitivityTextStyle style;
   style.unicode = !command.ascii;
-  write_output("-", sensitivity_text(report, style));
+  write_results(
+      command.json, report.notes, "warning", [&] { return sensitivity_json(report); },
+      [&] { return sensitivity_text(report, style); });
   return exit_success;
 }
 
@@ -127,18 +127,11 @@ void add_sensitivity_command(CLI::App& app, CommandResult& result) {
         }
         return {};
       });
-  command->add_option("-o,--output", options->output, "the node to analyse (default: the model's first output)");
+  add_output_option(*command, options->output, "the node to analyse (default: the model's first output)");
   command->add_option("--scenario", options->scenario, "apply this scenario of the model first");
-  command
-      ->add_option("-n,--samples", options->samples,
-                   "samples per tornado bar and for the rank method; base samples N for Sobol "
-                   "(N * (inputs + 2) evaluations; a power of two is best)")
-      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
-      ->capture_default_str();
-  command->add_option("-s,--seed", options->seed, "random seed")->capture_default_str();
-  command->add_option("-t,--threads", options->threads, "worker threads (0: every core)")
-      ->check(CLI::Range(0U, 4096U))
-      ->capture_default_str();
+  add_sampling_options(*command, options->sampling,
+                       "samples per tornado bar and for the rank method; base samples N for Sobol "
+                       "(N * (inputs + 2) evaluations; a power of two is best)");
   command->add_option("--design", options->design, "how inputs are sampled: sobol (randomised QMC), lhs or mc")
       ->check(CLI::IsMember({"mc", "lhs", "sobol"}))
       ->capture_default_str();
@@ -159,7 +152,7 @@ void add_sensitivity_command(CLI::App& app, CommandResult& result) {
   command->add_option("--resamples", options->resamples, "Sobol bootstrap resamples (0: no intervals)")
       ->check(CLI::Range(std::size_t{0}, std::size_t{100000}))
       ->capture_default_str();
-  command->add_option("--json", options->json, "also write the results as JSON to FILE; '-' prints JSON only");
+  add_json_option(*command, options->json, "also write the results as JSON to FILE; '-' prints JSON only");
   command->add_flag("--ascii", options->ascii, "draw bars with ASCII characters");
   command->callback([options, &result] {
     const auto& quantiles = options->quantiles;

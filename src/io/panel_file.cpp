@@ -11,6 +11,9 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -202,12 +205,19 @@ class PanelReader {
   std::vector<Diagnostic>* warnings_;
 };
 
+// The messages match the model loader's: "cannot read panel file: no such file" / "it is a directory"
+// / the system's reason (a folder opens as an empty stream, so it must be caught before reading).
 std::string read_text(const std::filesystem::path& path) {
+  const SourceLocation where{path.string(), 0, 0};
+  std::error_code error;
+  const auto status = std::filesystem::status(path, error);
+  if (error || !std::filesystem::exists(status)) throw ModelError(where, "cannot read panel file: no such file");
+  if (std::filesystem::is_directory(status)) throw ModelError(where, "cannot read panel file: it is a directory");
   std::ifstream stream(path, std::ios::binary);
-  if (!stream) throw ModelError(SourceLocation{path.string(), 0, 0}, "cannot open the panel file");
+  if (!stream) throw ModelError(where, std::string("cannot read panel file: ") + std::strerror(errno));
   std::ostringstream buffer;
   buffer << stream.rdbuf();
-  if (stream.bad()) throw ModelError(SourceLocation{path.string(), 0, 0}, "cannot read the panel file");
+  if (stream.bad()) throw ModelError(where, std::string("cannot read panel file: ") + std::strerror(errno));
   return buffer.str();
 }
 

@@ -269,16 +269,20 @@ void write_samples_csv(std::ostream& out, const RunResult& result) {
   out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
 }
 
+RunTextParts run_text_parts(const RunResult& result) {
+  return {heading(result), outputs_table(result), nodes_table(result), notes(result)};
+}
+
 std::string run_text(const RunResult& result) {
-  std::string text = heading(result);
+  const RunTextParts parts = run_text_parts(result);
+  std::string text = parts.heading;
   text += '\n';
-  text += outputs_table(result);
+  text += parts.outputs;
   text += '\n';
-  text += nodes_table(result);
-  const std::string extra = notes(result);
-  if (!extra.empty()) {
+  text += parts.nodes;
+  if (!parts.notes.empty()) {
     text += '\n';
-    text += extra;
+    text += parts.notes;
   }
   return text;
 }

@@ -483,28 +483,39 @@ std::string waterfall_chart(double start, std::string_view start_label, std::spa
   double level = start, lo = std::min(0.0, start), hi = std::max(0.0, start);
   for (const WaterfallStep& step : steps) {
     level += step.delta;
-    lo = std::min(lo, level);
-    hi = std::max(hi, level);
+    const double error = std::isfinite(step.error) ? std::abs(step.error) : 0.0;
+    lo = std::min(lo, level - error);
+    hi = std::max(hi, level + error);
   }
   const Ticks ticks = nice_ticks(lo, hi, 5, options.percent);
   Scale x{ticks.values.front(), ticks.values.back(), left, right, false};
   out += x_axis(ticks, x, top, bottom, options.x_label);
-  auto row = [&](std::size_t index, std::string_view label, double from, double to, std::string_view colour) {
+  auto row = [&](std::size_t index, std::string_view label, double from, double to, std::string_view colour,
+                 double error) {
     const double mid = top + row_height * (static_cast<double>(index) + 0.5);
     out += text_at(left - 8, mid + 4, fitted(label, left - 14), "end", "fill=\"#222222\"");
     const double a = x(from), b = x(to);
-    out += rect_titled(std::min(a, b), mid - 7, std::max(1.0, std::abs(b - a)), 14, colour,
-                fmt::format("{}: {}", xml_escaped(label),
-                            xml_escaped(tick_label(to - from, options.percent))));
+    std::string tip = fmt::format("{}: {}", xml_escaped(label), xml_escaped(tick_label(to - from, options.percent)));
+    if (error > 0) tip += fmt::format(" \u00b1 {}", xml_escaped(tick_label(error, options.percent)));
+    out += rect_titled(std::min(a, b), mid - 7, std::max(1.0, std::abs(b - a)), 14, colour, tip,
+                       fmt::format("data-from=\"{}\" data-to=\"{}\"", from, to));
+    if (error > 0) {
+      // The whisker sits on the step's end: that is where the uncertainty of its size shows.
+      const double e0 = x(to - error), e1 = x(to + error);
+      out += line(e0, mid, e1, mid, "#222222");
+      out += line(e0, mid - 4, e0, mid + 4, "#222222");
+      out += line(e1, mid - 4, e1, mid + 4, "#222222");
+    }
   };
-  row(0, start_label, 0, start, "#777777");
+  row(0, start_label, 0, start, "#777777", 0);
   level = start;
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const double next = level + steps[i].delta;
-    row(i + 1, steps[i].label, level, next, steps[i].delta >= 0 ? "#c0392b" : "#2e8b57");
+    const double error = std::isfinite(steps[i].error) ? std::abs(steps[i].error) : 0.0;
+    row(i + 1, steps[i].label, level, next, steps[i].delta >= 0 ? "#c0392b" : "#2e8b57", error);
     level = next;
   }
-  row(rows - 1, end_label, 0, level, "#555555");
+  row(rows - 1, end_label, 0, level, "#555555", 0);
   out += line(x(0), top, x(0), bottom, "#555555");
   return out + "</svg>";
 }

@@ -166,7 +166,7 @@ Summary streaming_summary(const ColumnMoments& moments, const QuantileSketch& sk
   const auto n = static_cast<double>(moments.count);
   s.count = moments.count;
   s.mean = moments.mean;
-  s.sd = moments.count > 1 ? std::sqrt(moments.m2 / (n - 1)) : 0.0;  // as stats/moments.hpp
+  s.sd = moments.count > 1 ? static_cast<double>(std::sqrt(moments.m2 / static_cast<long double>(n - 1))) : 0.0;  // as stats/moments.hpp
   s.standard_error = s.sd / std::sqrt(n);
   s.min = moments.min;
   s.max = moments.max;

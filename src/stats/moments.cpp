@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace pdoom {
 
@@ -47,6 +48,15 @@ void Moments::merge(const Moments& other) noexcept {
   const double n_a = static_cast<double>(count_);
   const double n_b = static_cast<double>(other.count_);
   const double n = n_a + n_b;
+  if (!std::isfinite(mean_) || !std::isfinite(other.mean_)) {
+    // An overflowed sum: keep the mean +-inf (inf - inf would make it NaN) and the spread inf.
+    mean_ += other.mean_;
+    m2_ = std::numeric_limits<double>::infinity();
+    count_ += other.count_;
+    min_ = std::min(min_, other.min_);
+    max_ = std::max(max_, other.max_);
+    return;
+  }
   const double delta = other.mean_ - mean_;
   mean_ += delta * (n_b / n);
   m2_ += other.m2_ + delta * delta * (n_a * n_b / n);

@@ -194,13 +194,33 @@ Summary summarize(std::span<const double> data) {
   }
   if (has_nan) throw Error("summary: the data hold a NaN");
   const double n = static_cast<double>(data.size());
-  summary.mean = sum / n;
-  double squares = 0.0;
-  for (const double value : data) {
-    const double deviation = value - summary.mean;
-    squares += deviation * deviation;
+  // Extreme magnitudes: a sum of values near the largest double overflows, and squared deviations
+  // overflow above ~1e154 or underflow below ~1e-154 (a standard error of 0 for 1e-300-sized values).
+  // Those cases are recomputed in long double (x87: exponents to 1e4932); others stay in double.
+  const double magnitude = std::max(std::fabs(low), std::fabs(high));
+  const bool extreme = magnitude > 1e150 || (magnitude < 1e-150 && magnitude > 0.0);
+  if (!std::isfinite(sum)) {
+    long double wide = 0.0L;
+    for (const double value : data) wide += value;
+    summary.mean = static_cast<double>(wide / static_cast<long double>(n));
+  } else {
+    summary.mean = sum / n;
   }
-  summary.sd = data.size() > 1 ? std::sqrt(squares / (n - 1.0)) : 0.0;
+  long double squares = 0.0L;
+  if (extreme) {
+    for (const double value : data) {
+      const long double deviation = static_cast<long double>(value) - static_cast<long double>(summary.mean);
+      squares += deviation * deviation;
+    }
+  } else {
+    double narrow = 0.0;
+    for (const double value : data) {
+      const double deviation = value - summary.mean;
+      narrow += deviation * deviation;
+    }
+    squares = narrow;
+  }
+  summary.sd = data.size() > 1 ? static_cast<double>(std::sqrt(squares / (static_cast<long double>(n) - 1.0L))) : 0.0;
   summary.standard_error = summary.sd / std::sqrt(n);
   summary.min = low;
   summary.max = high;

@@ -36,6 +36,17 @@ void write_samples_csv(std::ostream& out, const RunResult& result);
 /// bound, partial run, correlations). Probabilities are shown as percentages.
 [[nodiscard]] std::string run_text(const RunResult& result);
 
+/// run_text in pieces, for pages composed around them (the terminal summary of `pdoom run`).
+struct RunTextParts {
+  std::string heading;  ///< "MODEL: N samples, design D, seed S, base model" and a newline
+  std::string outputs;  ///< the outputs table
+  std::string nodes;    ///< the every-node table
+  std::string notes;    ///< notes (streaming bound, Sobol error, correlations), "" when there are none
+};
+
+/// The pieces run_text joins (with blank lines between them).
+[[nodiscard]] RunTextParts run_text_parts(const RunResult& result);
+
 /// Several runs side by side: one row per output and run, with the difference from the base model.
 /// @throws Error if `results` is empty.
 [[nodiscard]] std::string scenarios_text(std::span<const RunResult> results);

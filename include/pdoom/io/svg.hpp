@@ -94,10 +94,14 @@ struct TornadoBar {
 struct WaterfallStep {
   std::string label;
   double delta = 0;
+  /// Half-width of an error bar drawn around the step's end (e.g. 1.96 standard errors); 0 draws none.
+  double error = 0;
 };
 
-/// A waterfall chart: a bar for `start`, one floating bar per step (rising green, falling red), and a
-/// total bar at start + sum of the deltas.
+/// A waterfall chart: a bar for `start`, one floating bar per step (rising red, falling green: for a
+/// risk, up is bad), and a total bar at start + sum of the deltas. Each bar's <rect> carries its exact
+/// ends as data-from and data-to (shortest round-trip decimals), so that readers and tests need not
+/// invert the pixel scale.
 [[nodiscard]] std::string waterfall_chart(double start, std::string_view start_label,
                                           std::span<const WaterfallStep> steps, std::string_view end_label,
                                           const ChartOptions& options);

@@ -14,10 +14,12 @@
 // where Q7 is the exact type-7 quantile; quantile(0) and quantile(1) are the exact min and max.
 // The bound holds for order statistics whose |x| is not below the lowest kept bucket of its sign:
 // each sign keeps at most max_buckets buckets (8 bytes each; the storage window holds at most
-// 1.5 max_buckets + 64 of them, 1.5 MiB per sign at the default), and
-// beyond that the buckets of smallest |x| are folded into the lowest kept one (`collapsed()` says
-// whether that ever happened). The default 2^17 buckets span a ratio of 2^256 (about 1e77) between the
-// largest and smallest |x| of each sign at m = 9, so collapsing needs extreme ranges.
+// 1.5 max_buckets + 64 of them), and beyond that the buckets of smallest |x| are folded into the lowest
+// kept one (`collapsed()` says whether that ever happened). The default 2^20 buckets cover every
+// binade of the normal doubles (2046 binades x 2^9 buckets at m = 9), so with the default nothing is
+// ever folded, even for 10^normal(0, 50) heavy tails spanning 400 orders of magnitude. Storage is a
+// window over the buckets actually used: a quantity spanning a few decades needs a few kilobytes, the
+// whole double range at most 12 MiB per sign.
 //
 // Counts are integers, so merging is exact; folding depends only on the largest bucket ever seen,
 // so the result is identical whatever the order of add and merge calls.
@@ -36,7 +38,7 @@ class QuantileSketch {
   /// Default mantissa bits per bucket: relative accuracy 1/1025.
   static constexpr int default_mantissa_bits = 9;
   /// Default bound on the number of buckets per sign.
-  static constexpr std::size_t default_max_buckets = std::size_t{1} << 17;
+  static constexpr std::size_t default_max_buckets = std::size_t{1} << 20;
 
   /// One bucket in ascending order of value: [lower, upper) (negated and swapped for negative values).
   struct Bucket {

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <iterator>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -25,8 +26,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             if (names[i] == name) return i;
           return std::nullopt;
         });
-    constexpr std::size_t samples = 8;
-    std::vector<std::vector<double>> columns(names.size(), std::vector<double>(samples, 0.25));
+    // Ordinary and extreme values, in a different order for each variable.
+    constexpr double values[] = {0.25, 0.0, 1.0, -1.0, 1e308, -1e308, 0.5, 3.0, 5e-324, -0.0};
+    constexpr std::size_t samples = std::size(values);
+    std::vector<std::vector<double>> columns(names.size(), std::vector<double>(samples));
+    for (std::size_t v = 0; v < names.size(); ++v)
+      for (std::size_t i = 0; i < samples; ++i) columns[v][i] = values[(i + v) % samples];
     std::vector<const double*> slots;
     for (const auto& column : columns) slots.push_back(column.data());
     std::vector<double> out(samples);

@@ -133,6 +133,13 @@ void require_below(std::string_view c, std::string_view low_name, double low, st
   if (!(low < high)) fail(quoted(c, low_name, low) + " must be below " + std::string(high_name) + " (" + format_exact(high) + ")");
 }
 
+// Limits found by fuzz/fuzz_distribution: beta shapes beyond a + b = 1e12 (beta_ci's fit has the same
+// bound) make Boost's incomplete beta stall for minutes, gamma shapes beyond 1e10 give NaN quantiles
+// (either is a point for any model); triangular and PERT square or scale their range.
+void require_at_most(std::string_view c, std::string_view name, double value, double limit) {
+  if (!(value <= limit)) fail(quoted(c, name, value) + " must be at most " + format_exact(limit));
+}
+
 void require_open_unit(std::string_view c, std::string_view name, double value) {
   if (!(value > 0 && value < 1)) fail(quoted(c, name, value) + " must lie strictly between 0 and 1");
 }
@@ -197,6 +204,7 @@ Canonical canonical(Constructor c, const double* args, std::size_t n) {
       require_finite(name, "lo", args[0]);
       require_finite(name, "hi", args[1]);
       require_below(name, "lo", args[0], "hi", args[1]);
+      require_finite(name, "hi - lo", args[1] - args[0]);
       check_level();
       const double sd = (args[1] - args[0]) / (2 * interval_deviate(level));
       set(Family::normal, {0.5 * args[0] + 0.5 * args[1], sd});
@@ -219,6 +227,7 @@ Canonical canonical(Constructor c, const double* args, std::size_t n) {
     case Constructor::beta:
       require_positive(name, "a", args[0]);
       require_positive(name, "b", args[1]);
+      require_at_most(name, "a + b", args[0] + args[1], 1e12);
       set(Family::beta, {args[0], args[1]});
       break;
     case Constructor::beta_ci: {
@@ -234,6 +243,7 @@ Canonical canonical(Constructor c, const double* args, std::size_t n) {
     case Constructor::beta_mean: {
       require_open_unit(name, "mean", args[0]);
       require_positive(name, "concentration", args[1]);
+      require_at_most(name, "concentration", args[1], 1e12);
       const double a = args[0] * args[1], b = (1 - args[0]) * args[1];
       if (!(a > 0) || !(b > 0)) {
         fail(std::string(name) + ": mean (" + format_exact(args[0]) + ") and concentration (" + format_exact(args[1]) +
@@ -262,6 +272,7 @@ Canonical canonical(Constructor c, const double* args, std::size_t n) {
       require_finite(name, "mode", args[1]);
       require_finite(name, "max", args[2]);
       require_below(name, "min", args[0], "max", args[2]);
+      require_at_most(name, "max - min", args[2] - args[0], 1e150);
       if (!(args[1] >= args[0] && args[1] <= args[2])) {
         fail(quoted(name, "mode", args[1]) + " must lie in [min, max] = [" + format_exact(args[0]) + ", " +
              format_exact(args[2]) + "]");
@@ -271,6 +282,7 @@ Canonical canonical(Constructor c, const double* args, std::size_t n) {
     }
     case Constructor::gamma:
       require_positive(name, "shape", args[0]);
+      require_at_most(name, "shape", args[0], 1e10);
       require_positive(name, "scale", args[1]);
       set(Family::gamma, {args[0], args[1]});
       break;

@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -129,5 +130,27 @@ TEST_CASE("beyond the fast range sin and cos are glibc's, NaN and inf give NaN",
   for (std::size_t i = 6; i < xs.size(); ++i) {
     CHECK(std::isnan(sines[i]));
     CHECK(std::isnan(cosines[i]));
+  }
+}
+
+TEST_CASE("integer powers 2 to 8 by squaring stay within k - 1 ulp, other exponents are std::pow",
+          "[expr][trigonometry]") {
+  // Repeated squaring rounds once per multiplication and doubles the relative error it inherits, so
+  // x^k carries a relative error of at most (k - 1) 2^-53: k - 1 ulp at most, since one ulp is between
+  // 2^-53 and 2^-52 of the value (src/expr/program.cpp, power_value).
+  const std::vector<double> xs = uniform_points(-3, 3, 20000, 4);
+  for (int k = 2; k <= 8; ++k) {
+    const auto values = evaluate("x ^ " + std::to_string(k), xs);
+    double worst = 0;
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+      worst = std::max(worst, ulp_error(values[i], std::pow(static_cast<long double>(xs[i]), k)));
+    }
+    INFO("k = " << k << ": worst " << worst << " ulp");
+    CHECK(worst <= k - 1.0);
+  }
+  for (const double exponent : {0.5, 1.5, 9.0, 16.0, -2.0}) {
+    const std::vector<double> positive = uniform_points(0.1, 3, 1000, 5);
+    const auto values = evaluate("x ^ " + std::to_string(exponent), positive);
+    for (std::size_t i = 0; i < positive.size(); ++i) CHECK(values[i] == std::pow(positive[i], exponent));
   }
 }

@@ -12,10 +12,12 @@ void add_sampling_options(CLI::App& command, SamplingOptions& options, const std
   require_count(command.add_option("-n,--samples", options.samples, samples_help), "samples", 1,
                 std::uint64_t{1} << 40)
       ->capture_default_str();
-  require_count(command.add_option("-s,--seed", options.seed, "random seed"), "seed", 0, UINT64_MAX)
-      ->capture_default_str();
-  require_count(command.add_option("-t,--threads", options.threads, "worker threads (0: every core)"), "threads", 0,
-                4096)
+  add_seed_and_threads(command, options.seed, options.threads);
+}
+
+void add_seed_and_threads(CLI::App& command, std::uint64_t& seed, unsigned& threads) {
+  require_count(command.add_option("-s,--seed", seed, "random seed"), "seed", 0, UINT64_MAX)->capture_default_str();
+  require_count(command.add_option("-t,--threads", threads, "worker threads (0: every core)"), "threads", 0, 4096)
       ->capture_default_str();
 }
 

@@ -30,6 +30,11 @@ struct SamplingOptions {
 /// require_count); a bad value is a usage error (exit 2).
 void add_sampling_options(CLI::App& command, SamplingOptions& options, const std::string& samples_help);
 
+/// Adds -s,--seed (any 64-bit whole number) and -t,--threads (0 to 4096; 0: every core), with their
+/// defaults shown in --help: for subcommands whose sample counts have other bounds than
+/// add_sampling_options's. A bad value is a usage error (exit 2).
+void add_seed_and_threads(CLI::App& command, std::uint64_t& seed, unsigned& threads);
+
 /// Adds -o,--output NODE: the node a command reports on.
 void add_output_option(CLI::App& command, std::string& output, const std::string& help);
 

@@ -1,6 +1,7 @@
 // `pdoom explain MODEL`: the model as a readable argument, assumption by assumption.
 
 #include "cli_common.hpp"
+#include "cli_options.hpp"
 
 #include "pdoom/io/explain.hpp"
 
@@ -51,11 +52,7 @@ void add_explain_command(CLI::App& app, CommandResult& result) {
                                     "samples for the rank correlations of the outputs with each input (0: leave them out)"),
                 "samples", 0, std::uint64_t{1} << 32)
       ->capture_default_str();
-  require_count(command->add_option("-s,--seed", options->seed, "random seed"), "seed", 0, UINT64_MAX)
-      ->capture_default_str();
-  require_count(command->add_option("-t,--threads", options->threads, "worker threads (0: every core)"), "threads", 0,
-                4096)
-      ->capture_default_str();
+  add_seed_and_threads(*command, options->seed, options->threads);
   command->add_option("--width", options->width, "wrap the text at this many columns")
       ->check(CLI::Range(std::size_t{20}, std::size_t{1000}))
       ->capture_default_str();

@@ -1,6 +1,7 @@
 // `pdoom graph MODEL`: the scenario graph as Graphviz DOT, nodes shaded by their influence on an output.
 
 #include "cli_common.hpp"
+#include "cli_options.hpp"
 
 #include "pdoom/error.hpp"
 #include "pdoom/io/dot.hpp"
@@ -68,11 +69,7 @@ void add_graph_command(CLI::App& app, CommandResult& result) {
                                     "samples of the run behind the shading and the summaries (0: plain graph)"),
                 "samples", 0, std::uint64_t{1} << 24)
       ->capture_default_str();
-  require_count(command->add_option("-s,--seed", options->seed, "random seed"), "seed", 0, UINT64_MAX)
-      ->capture_default_str();
-  require_count(command->add_option("-t,--threads", options->threads, "worker threads (0: every core)"), "threads", 0,
-                4096)
-      ->capture_default_str();
+  add_seed_and_threads(*command, options->seed, options->threads);
   command->add_flag("--no-shading", options->plain, "the plain graph: no run, no shading, no sampled summaries");
   command->callback([options, &result] { result.exit_code = run_graph(*options); });
 }

@@ -2,6 +2,7 @@
 // uncorrelated), scenarios, and the self-contained HTML report.
 
 #include "cli_common.hpp"
+#include "cli_options.hpp"
 
 #include "pdoom/io/html_report.hpp"
 #include "pdoom/sample/run.hpp"
@@ -85,11 +86,7 @@ void add_report_command(CLI::App& app, CommandResult& result) {
                                     "samples per scenario run (0: no scenarios)"),
                 "scenario samples", 0, std::uint64_t{1} << 30)
       ->capture_default_str();
-  require_count(command->add_option("-s,--seed", options->seed, "random seed"), "seed", 0, UINT64_MAX)
-      ->capture_default_str();
-  require_count(command->add_option("-t,--threads", options->threads, "worker threads (0: every core)"), "threads", 0,
-                4096)
-      ->capture_default_str();
+  add_seed_and_threads(*command, options->seed, options->threads);
   command->add_option("--design", options->design, "how inputs are sampled: mc, lhs or sobol")
       ->check(CLI::IsMember({"mc", "lhs", "sobol"}))
       ->capture_default_str();

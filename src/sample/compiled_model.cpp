@@ -6,12 +6,14 @@
 
 #include "pdoom/sample/compiled_model.hpp"
 
+#include "formula_split.hpp"
 #include "pdoom/expr/program.hpp"
 #include "pdoom/model/graph.hpp"
 #include "pdoom/model/validate.hpp"
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <functional>
@@ -48,7 +50,10 @@ struct Step {
   std::size_t argument_values = 0;        // number of per-sample numeric argument values of `call`
   std::optional<Program> program;         // derived nodes
   bool probability = false;
+  bool checked = true;                    // false for parts of split formulas: a NaN or inf inside a formula
+                                          // is no fault unless it reaches the node (if(x > 0, log(x), 0))
   std::vector<std::size_t> upstream_inputs;  // columns of the inputs it depends on (not itself)
+  std::vector<std::size_t> depends_on;       // positions of the inputs it depends on, itself included
 };
 
 }  // namespace
@@ -61,6 +66,7 @@ struct CompiledModel::State {
   std::vector<std::size_t> outputs;
   std::vector<std::optional<Distribution>> input_distributions;  // per input; set when constant
   std::vector<Step> steps;                                       // topological order
+  std::size_t column_count = 0;                                  // nodes, then parts of split formulas
 };
 
 struct EvaluationWorkspace::State {
@@ -70,6 +76,7 @@ struct EvaluationWorkspace::State {
   std::vector<double> current_arguments;
   std::vector<double> previous_arguments;
   std::vector<DistributionArgument> scratch;
+  std::vector<unsigned char> swapped;  // per input: taken from b in evaluate_recombined
 };
 
 EvaluationWorkspace::EvaluationWorkspace() : state_(std::make_unique<State>()) {}
@@ -136,7 +143,7 @@ std::string format_value(double x) { return fmt::format("{:.6g}", x); }
 
 }  // namespace
 
-CompiledModel::CompiledModel(const Model& model, std::string_view scenario) {
+CompiledModel::CompiledModel(const Model& model, std::string_view scenario, CompileOptions options) {
   auto state = std::make_shared<State>();
   state->model = scenario.empty() ? model : apply_scenario(model, scenario);
   state->scenario = std::string(scenario);
@@ -159,7 +166,20 @@ CompiledModel::CompiledModel(const Model& model, std::string_view scenario) {
   }
   state->input_distributions.resize(state->inputs.size());
 
-  const SlotOf slot_of = [&graph](std::string_view name) { return graph.index(name); };
+  // Parts of split formulas are named "#k" and live in column nodes + k.
+  const std::size_t node_count = nodes.size();
+  const SlotOf slot_of = [&graph, node_count](std::string_view name) -> std::optional<std::size_t> {
+    if (!name.empty() && name.front() == '#') return node_count + std::stoul(std::string(name.substr(1)));
+    return graph.index(name);
+  };
+  const auto input_positions = [&](std::size_t column) {
+    std::vector<std::size_t> positions;
+    for (const std::size_t upstream : graph.upstream_inputs(column)) positions.push_back(input_of[upstream]);
+    std::sort(positions.begin(), positions.end());
+    return positions;
+  };
+  sample_detail::FormulaSplitter splitter(
+      [&](std::string_view name) { return input_positions(*graph.index(name)); });
   for (const std::size_t column : graph.order()) {
     const Node& node = nodes[column];
     Step step;
@@ -168,6 +188,7 @@ CompiledModel::CompiledModel(const Model& model, std::string_view scenario) {
     for (const std::size_t upstream : graph.upstream_inputs(column)) {
       if (upstream != column) step.upstream_inputs.push_back(upstream);
     }
+    step.depends_on = input_positions(column);
     if (node.kind == NodeKind::input) {
       step.input = input_of[column];
       if (auto constant = constant_distribution(*node.distribution)) {
@@ -180,10 +201,26 @@ CompiledModel::CompiledModel(const Model& model, std::string_view scenario) {
       }
     } else {
       step.kind = StepKind::derived;
-      step.program = Program::compile(*node.expression, slot_of);
+      Expression formula = *node.expression;
+      if (options.split_by_inputs) {
+        const std::size_t known_parts = splitter.parts().size();
+        formula = splitter.split(formula);
+        for (std::size_t k = known_parts; k < splitter.parts().size(); ++k) {
+          const sample_detail::FormulaPart& part = splitter.parts()[k];
+          Step part_step;
+          part_step.kind = StepKind::derived;
+          part_step.column = node_count + k;
+          part_step.program = Program::compile(part.expression, slot_of);
+          part_step.checked = false;
+          part_step.depends_on = part.inputs;
+          state->steps.push_back(std::move(part_step));
+        }
+      }
+      step.program = Program::compile(formula, slot_of);
     }
     state->steps.push_back(std::move(step));
   }
+  state->column_count = node_count + splitter.parts().size();
   state_ = std::move(state);
 }
 
@@ -192,6 +229,8 @@ const Model& CompiledModel::model() const noexcept { return state_->model; }
 const std::string& CompiledModel::scenario() const noexcept { return state_->scenario; }
 
 std::span<const std::string> CompiledModel::node_names() const noexcept { return state_->names; }
+
+std::size_t CompiledModel::column_count() const noexcept { return state_->column_count; }
 
 std::span<const std::size_t> CompiledModel::inputs() const noexcept { return state_->inputs; }
 
@@ -217,11 +256,11 @@ namespace {
 
 // "timelines = 0.3, incentives = 0.8" for one row of a block; "no uncertain inputs" when empty.
 std::string describe_row(const CompiledModel::State& model, const std::vector<std::size_t>& columns,
-                         const Block& block, std::size_t row) {
+                         std::span<const double* const> slots, std::size_t row) {
   std::string text;
   for (const std::size_t column : columns) {
     if (!text.empty()) text += ", ";
-    text += model.names[column] + " = " + format_value(block.column(column)[row]);
+    text += model.names[column] + " = " + format_value(slots[column][row]);
   }
   return text.empty() ? std::string("no uncertain inputs") : text;
 }
@@ -267,6 +306,70 @@ std::optional<std::size_t> first_bad_row(const double* values, std::size_t n, bo
   return std::nullopt;
 }
 
+
+// Computes one step's column into `values` from the columns in `slots` (earlier steps), then checks it.
+void run_step(const CompiledModel::State& model, const Step& step, std::span<const double* const> uniforms,
+              std::size_t n, double* values, std::span<const double* const> slots,
+              EvaluationWorkspace::State& ws, std::uint64_t first_sample, bool check) {
+  switch (step.kind) {
+    case StepKind::constant_input:
+      quantile(*step.distribution, std::span<const double>(uniforms[step.input], n), std::span<double>(values, n));
+      break;
+    case StepKind::conditional_input: {
+      if (ws.argument_columns.size() < step.argument_values) ws.argument_columns.resize(step.argument_values);
+      evaluate_arguments(*step.call, slots, n, ws);
+      ws.current_arguments.assign(step.argument_values, 0.0);
+      ws.previous_arguments.assign(step.argument_values, 0.0);
+      std::optional<Distribution> distribution;
+      const double* u = uniforms[step.input];
+      for (std::size_t row = 0; row < n; ++row) {
+        for (std::size_t a = 0; a < step.argument_values; ++a) {
+          ws.current_arguments[a] = ws.argument_columns[a][row];
+        }
+        // Consecutive samples often share their parameters (a parent that is discrete, or constant
+        // in a scenario): reuse the distribution then, comparing bits so that NaN never matches.
+        const bool same = distribution.has_value() &&
+                          std::memcmp(ws.current_arguments.data(), ws.previous_arguments.data(),
+                                      step.argument_values * sizeof(double)) == 0;
+        if (!same) {
+          try {
+            distribution = build_distribution(*step.call, ws.current_arguments);
+          } catch (const ParameterError& error) {
+            throw NumericalError(fmt::format("node '{}': {} at sample {} with {}", model.names[step.column],
+                                             error.what(), first_sample + row,
+                                             describe_row(model, step.upstream_inputs, slots, row)));
+          }
+          std::swap(ws.current_arguments, ws.previous_arguments);
+        }
+        values[row] = quantile(*distribution, u[row]);
+      }
+      break;
+    }
+    case StepKind::derived:
+      step.program->evaluate(slots, n, values, ws.program_workspace);
+      break;
+  }
+  if (!check || !step.checked) return;
+  if (const auto row = first_bad_row(values, n, step.probability)) {
+    const double x = values[*row];
+    std::string what;
+    if (std::isnan(x)) {
+      what = "is NaN";
+    } else if (std::isinf(x)) {
+      what = x > 0 ? "is +infinity" : "is -infinity";
+    } else {
+      // Shortest round-trip text: 1.0000000000000002 must not print as "1".
+      what = fmt::format("is {}, outside [0, 1] for a probability,", x);
+    }
+    std::string inputs = describe_row(model, step.upstream_inputs, slots, *row);
+    if (step.kind != StepKind::derived) {
+      inputs = fmt::format("uniform {} and {}", uniforms[step.input][*row], inputs);  // all digits: 0.9999999 is not 1
+    }
+    throw NumericalError(fmt::format("node '{}' {} at sample {} with {}", model.names[step.column], what,
+                                     first_sample + *row, inputs));
+  }
+}
+
 }  // namespace
 
 void CompiledModel::evaluate(std::span<const double* const> uniforms, std::size_t n, Block& out,
@@ -282,76 +385,62 @@ void CompiledModel::evaluate(std::span<const double* const> uniforms, std::size_
     throw Error(fmt::format("CompiledModel::evaluate: {} uniform columns given for {} inputs",
                             uniforms.size(), model.inputs.size()));
   }
-  const std::size_t node_count = model.names.size();
-  out.resize(n, node_count);
+  out.resize(n, model.column_count);
   auto& ws = workspace.state();
-  ws.slots.resize(node_count);
-  for (std::size_t column = 0; column < node_count; ++column) {
+  ws.slots.resize(model.column_count);
+  for (std::size_t column = 0; column < model.column_count; ++column) {
     ws.slots[column] = out.values.data() + column * n;
   }
-  const std::span<const double* const> slots(ws.slots);
-
   for (const Step& step : model.steps) {
-    double* values = out.values.data() + step.column * n;
-    switch (step.kind) {
-      case StepKind::constant_input:
-        quantile(*step.distribution, std::span<const double>(uniforms[step.input], n),
-                 std::span<double>(values, n));
-        break;
-      case StepKind::conditional_input: {
-        if (ws.argument_columns.size() < step.argument_values) ws.argument_columns.resize(step.argument_values);
-        evaluate_arguments(*step.call, slots, n, ws);
-        ws.current_arguments.assign(step.argument_values, 0.0);
-        ws.previous_arguments.assign(step.argument_values, 0.0);
-        std::optional<Distribution> distribution;
-        const double* u = uniforms[step.input];
-        for (std::size_t row = 0; row < n; ++row) {
-          for (std::size_t a = 0; a < step.argument_values; ++a) {
-            ws.current_arguments[a] = ws.argument_columns[a][row];
-          }
-          // Consecutive samples often share their parameters (a parent that is discrete, or constant
-          // in a scenario): reuse the distribution then, comparing bits so that NaN never matches.
-          const bool same = distribution.has_value() &&
-                            std::memcmp(ws.current_arguments.data(), ws.previous_arguments.data(),
-                                        step.argument_values * sizeof(double)) == 0;
-          if (!same) {
-            try {
-              distribution = build_distribution(*step.call, ws.current_arguments);
-            } catch (const ParameterError& error) {
-              throw NumericalError(fmt::format(
-                  "node '{}': {} at sample {} with {}", model.names[step.column], error.what(),
-                  first_sample + row, describe_row(model, step.upstream_inputs, out, row)));
-            }
-            std::swap(ws.current_arguments, ws.previous_arguments);
-          }
-          values[row] = quantile(*distribution, u[row]);
-        }
-        break;
-      }
-      case StepKind::derived:
-        step.program->evaluate(slots, n, values, ws.program_workspace);
-        break;
-    }
-    if (!check) continue;
-    if (const auto row = first_bad_row(values, n, step.probability)) {
-      const double x = values[*row];
-      std::string what;
-      if (std::isnan(x)) {
-        what = "is NaN";
-      } else if (std::isinf(x)) {
-        what = x > 0 ? "is +infinity" : "is -infinity";
-      } else {
-        // Shortest round-trip text: 1.0000000000000002 must not print as "1".
-        what = fmt::format("is {}, outside [0, 1] for a probability,", x);
-      }
-      std::string inputs = describe_row(model, step.upstream_inputs, out, *row);
-      if (step.kind != StepKind::derived) {
-        inputs = fmt::format("uniform {} and {}", uniforms[step.input][*row], inputs);  // all digits: 0.9999999 is not 1
-      }
-      throw NumericalError(fmt::format("node '{}' {} at sample {} with {}", model.names[step.column], what,
-                                       first_sample + *row, inputs));
+    run_step(model, step, uniforms, n, out.values.data() + step.column * n, ws.slots, ws, first_sample, check);
+  }
+}
+
+std::span<const double> CompiledModel::evaluate_recombined(std::span<const double* const> uniforms, std::size_t n,
+                                                           const Block& a, const Block& b,
+                                                           std::span<const std::size_t> swapped, std::size_t node,
+                                                           Block& out, EvaluationWorkspace& workspace,
+                                                           std::uint64_t first_sample, bool check) const {
+  const State& model = *state_;
+  if (uniforms.size() != model.inputs.size()) {
+    throw Error(fmt::format("CompiledModel::evaluate_recombined: {} uniform columns given for {} inputs",
+                            uniforms.size(), model.inputs.size()));
+  }
+  for (const Block* block : {&a, &b}) {
+    if (block->samples != n || block->nodes != model.column_count || block->values.size() != n * model.column_count) {
+      throw Error(fmt::format("CompiledModel::evaluate_recombined: a block of {} samples x {} columns given "
+                              "where {} x {} were expected",
+                              block->samples, block->nodes, n, model.column_count));
     }
   }
+  if (node >= model.column_count) {
+    throw Error(fmt::format("CompiledModel::evaluate_recombined: no column {}", node));
+  }
+  auto& ws = workspace.state();
+  ws.swapped.assign(model.inputs.size(), 0);
+  for (const std::size_t input : swapped) {
+    if (input >= model.inputs.size()) {
+      throw Error(fmt::format("CompiledModel::evaluate_recombined: input position {} of {} inputs", input,
+                              model.inputs.size()));
+    }
+    ws.swapped[input] = 1;
+  }
+  out.resize(n, model.column_count);
+  ws.slots.resize(model.column_count);
+  for (const Step& step : model.steps) {
+    std::size_t from_b = 0;
+    for (const std::size_t input : step.depends_on) from_b += ws.swapped[input];
+    const std::size_t offset = step.column * n;
+    if (from_b == 0) {
+      ws.slots[step.column] = a.values.data() + offset;
+    } else if (from_b == step.depends_on.size()) {
+      ws.slots[step.column] = b.values.data() + offset;
+    } else {
+      ws.slots[step.column] = out.values.data() + offset;
+      run_step(model, step, uniforms, n, out.values.data() + offset, ws.slots, ws, first_sample, check);
+    }
+  }
+  return {ws.slots[node], n};
 }
 
 std::vector<double> CompiledModel::values_at_medians() const {
@@ -361,6 +450,7 @@ std::vector<double> CompiledModel::values_at_medians() const {
   Block block;
   EvaluationWorkspace workspace;
   evaluate(uniforms, 1, block, workspace, 0, false);
+  block.values.resize(state_->names.size());  // one sample: the nodes' columns come first, then parts
   return block.values;
 }
 

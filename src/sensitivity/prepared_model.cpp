@@ -91,7 +91,9 @@ PreparedModel prepare_model(const Model& model, const SensitivityOptions& option
   require_valid(applied);
   std::string output = resolve_output(applied, options.output);
   Model pruned = prune(applied, output);
-  CompiledModel compiled(pruned);
+  // Split formulas: Sobol's A_B^i evaluations then recompute only what input i reaches. The other
+  // methods get the same values either way.
+  CompiledModel compiled(pruned, {}, CompileOptions{.split_by_inputs = true});
   const std::size_t output_column = *compiled.column(output);
   std::vector<std::string> inputs;
   for (const std::size_t column : compiled.inputs()) inputs.push_back(compiled.node_names()[column]);

@@ -170,9 +170,8 @@ std::vector<SwapSet> swap_sets(const PreparedModel& prepared, const SensitivityO
 
 struct Scratch {
   std::vector<double> uniforms;  // A's D columns, then B's D columns
-  std::vector<double> output_a, output_b;
   std::vector<const double*> pointers;
-  Block block;
+  Block block_a, block_b, block_ab;
   EvaluationWorkspace workspace;
 };
 
@@ -228,19 +227,13 @@ SobolResult sobol_prepared(const PreparedModel& prepared, const SensitivityOptio
     layout.fill(block, first, s.uniforms);
     const double* a = s.uniforms.data();
     const double* b = s.uniforms.data() + inputs * n;
-    const auto evaluate = [&](std::vector<double>* into) {
-      compiled.evaluate(s.pointers, n, s.block, s.workspace, first);
-      const auto column = s.block.column(prepared.output_column);
-      if (into != nullptr) into->assign(column.begin(), column.end());
-      return column;
-    };
     s.pointers.resize(inputs);
     for (std::size_t i = 0; i < inputs; ++i) s.pointers[i] = b + i * n;
-    evaluate(&s.output_b);
+    compiled.evaluate(s.pointers, n, s.block_b, s.workspace, first);
     for (std::size_t i = 0; i < inputs; ++i) s.pointers[i] = a + i * n;
-    evaluate(&s.output_a);
-    const double* fa = s.output_a.data();
-    const double* fb = s.output_b.data();
+    compiled.evaluate(s.pointers, n, s.block_a, s.workspace, first);
+    const double* fa = s.block_a.column(prepared.output_column).data();
+    const double* fb = s.block_b.column(prepared.output_column).data();
 
     const std::uint64_t first_unit = first / unit_rows;
     const auto block_units = static_cast<std::size_t>(block_count(n, unit_rows));
@@ -266,8 +259,10 @@ SobolResult sobol_prepared(const PreparedModel& prepared, const SensitivityOptio
     }
     for (std::size_t k = 0; k < set_count; ++k) {
       if (sets[k].positions.empty()) continue;  // swaps nothing the output depends on: f_ABk = f_A
+      // f(A_B^k) recomputes only the nodes and formula parts that mix swapped and kept inputs.
       for (const std::size_t position : sets[k].positions) s.pointers[position] = b + position * n;
-      const auto fab = evaluate(nullptr);
+      const auto fab = compiled.evaluate_recombined(s.pointers, n, s.block_a, s.block_b, sets[k].positions,
+                                                    prepared.output_column, s.block_ab, s.workspace, first);
       for (const std::size_t position : sets[k].positions) s.pointers[position] = a + position * n;
       for (std::size_t u = 0; u < block_units; ++u) {
         double* unit = unit_sums.data() + (first_unit + u) * unit_width;

@@ -51,18 +51,28 @@ struct Block {
   }
 };
 
+/// How a model is compiled.
+struct CompileOptions {
+  /// Split each formula into parts by the inputs they depend on, each part a column of its own after
+  /// the nodes' columns, so that evaluate_recombined recomputes only what the swapped inputs reach.
+  /// Results are bit-identical either way; a full evaluation costs a little more memory traffic.
+  bool split_by_inputs = false;
+};
+
 /// An immutable, thread-shareable compiled model.
 class CompiledModel {
  public:
   /// Validates (require_valid) and compiles; `scenario` (if not empty) is applied first.
   /// @throws ModelError for an invalid model or unknown scenario.
-  explicit CompiledModel(const Model& model, std::string_view scenario = {});
+  explicit CompiledModel(const Model& model, std::string_view scenario = {}, CompileOptions options = {});
 
   [[nodiscard]] const Model& model() const noexcept;
   /// The scenario applied at construction (empty for the base model).
   [[nodiscard]] const std::string& scenario() const noexcept;
   /// Node names in model order (the column order of a Block).
   [[nodiscard]] std::span<const std::string> node_names() const noexcept;
+  /// Columns of a Block this model fills: its nodes, then the parts of split formulas (CompileOptions).
+  [[nodiscard]] std::size_t column_count() const noexcept;
   /// Column indices of the input nodes, in model order: input i is driven by uniforms column i.
   [[nodiscard]] std::span<const std::size_t> inputs() const noexcept;
   /// Column indices of the outputs, in the model's output order.
@@ -75,7 +85,7 @@ class CompiledModel {
   [[nodiscard]] const Distribution* input_distribution(std::size_t input) const noexcept;
 
   /// Evaluates every node for `n` samples. uniforms[i] points to n uniforms in (0, 1) driving input i
-  /// (inputs() order). Values land in `out` (resized to n x nodes).
+  /// (inputs() order). Values land in `out` (resized to n x column_count()).
   /// @throws NumericalError naming the node and the input values of one offending sample when a value
   /// is NaN or infinite, or a "probability" node leaves [0, 1]; ParameterError (wrapped as NumericalError
   /// with the node) when a conditional distribution gets invalid parameters.
@@ -87,6 +97,21 @@ class CompiledModel {
   /// @throws NumericalError as above (when `check`), Error when uniforms.size() != inputs().size().
   void evaluate(std::span<const double* const> uniforms, std::size_t n, Block& out,
                 EvaluationWorkspace& workspace, std::uint64_t first_sample, bool check = true) const;
+
+  /// The values of node `node` for samples that take the inputs at positions `swapped` from evaluation
+  /// `b` and every other input from evaluation `a` (both full evaluations of this model over n
+  /// samples), as in Sobol's A_B^i design. A column whose inputs all come from one side is that side's
+  /// column; only columns that mix both are recomputed, into `out`. `uniforms` are the recombined
+  /// uniforms (what evaluate() would be given), used by recomputed conditional inputs and in messages.
+  /// The result points into a, b or out and stays valid while they do; it equals, bit for bit, the
+  /// column evaluate() gives for these uniforms.
+  /// @throws Error when a or b is not n x column_count() or `swapped` names no input; NumericalError
+  /// as evaluate() for recomputed nodes.
+  [[nodiscard]] std::span<const double> evaluate_recombined(std::span<const double* const> uniforms, std::size_t n,
+                                                            const Block& a, const Block& b,
+                                                            std::span<const std::size_t> swapped, std::size_t node,
+                                                            Block& out, EvaluationWorkspace& workspace,
+                                                            std::uint64_t first_sample = 0, bool check = true) const;
 
   /// Every output evaluated with each input at its median (the point estimate beside the mean);
   /// conditional inputs take the median of the distribution their parents' medians give.

@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -152,5 +153,30 @@ TEST_CASE("integer powers 2 to 8 by squaring stay within k - 1 ulp, other expone
     const std::vector<double> positive = uniform_points(0.1, 3, 1000, 5);
     const auto values = evaluate("x ^ " + std::to_string(exponent), positive);
     for (std::size_t i = 0; i < positive.size(); ++i) CHECK(values[i] == std::pow(positive[i], exponent));
+  }
+}
+
+// The block loop runs in a copy compiled for AVX2 where the CPU has it (src/vector_clones.hpp) and the
+// scalar path does not: both must give the same bits, including the tail of a block whose length is not
+// a multiple of the vector width and blocks that mix fast-range and fallback arguments.
+TEST_CASE("block sin and cos equal the scalar evaluator bit for bit", "[expr][trigonometry]") {
+  std::mt19937_64 engine(11);
+  std::uniform_real_distribution<double> wide(-50.0, 50.0);
+  std::uniform_real_distribution<double> huge(-1e7, 1e7);
+  for (const std::size_t n : {std::size_t{1}, std::size_t{3}, std::size_t{7}, std::size_t{1001}, std::size_t{4099}}) {
+    for (const bool mixed : {false, true}) {
+      std::vector<double> xs(n);
+      for (std::size_t i = 0; i < n; ++i) xs[i] = mixed && i % 5 == 0 ? huge(engine) : wide(engine);
+      for (const std::string function : {"sin", "cos"}) {
+        const pdoom::Expression expression = pdoom::parse_expression(function + "(x)");
+        const std::vector<double> block = evaluate(function + "(x)", xs);
+        for (std::size_t i = 0; i < n; ++i) {
+          const double x = xs[i];
+          const double scalar = pdoom::evaluate_scalar(expression, [x](std::string_view) { return x; });
+          INFO(function << "(" << x << "), block of " << n);
+          REQUIRE(std::bit_cast<std::uint64_t>(block[i]) == std::bit_cast<std::uint64_t>(scalar));
+        }
+      }
+    }
   }
 }

@@ -106,18 +106,9 @@ inline bool all_within_limit(const double* x, std::size_t n) noexcept {
   return outside == 0;
 }
 
-inline void block(const double* x, double* out, std::size_t n, std::uint64_t quarter_turns) noexcept {
-  if (all_within_limit(x, n)) {
-    for (std::size_t i = 0; i < n; ++i) out[i] = sin_quadrant(x[i], quarter_turns);
-    return;
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    const double v = x[i];
-    out[i] = std::abs(v) <= fast_trigonometry_limit ? sin_quadrant(v, quarter_turns)
-             : quarter_turns == 0                     ? std::sin(v)
-                                                      : std::cos(v);
-  }
-}
+// out[i] = sin_quadrant(x[i], quarter_turns), or std::sin / std::cos where |x[i]| is too large or not
+// finite (trigonometry.cpp; compiled for AVX2 too, where it runs on 4 lanes instead of 2).
+void block(const double* x, double* out, std::size_t n, std::uint64_t quarter_turns) noexcept;
 
 }  // namespace trigonometry
 

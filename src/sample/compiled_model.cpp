@@ -6,6 +6,7 @@
 
 #include "pdoom/sample/compiled_model.hpp"
 
+#include "conditional_call.hpp"
 #include "formula_split.hpp"
 #include "pdoom/expr/program.hpp"
 #include "pdoom/model/graph.hpp"
@@ -16,7 +17,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -26,18 +26,7 @@ namespace pdoom {
 
 namespace {
 
-// One argument of a conditional distribution call, compiled.
-struct CompiledArgument {
-  std::shared_ptr<const struct CompiledCall> call;  // a nested distribution, or
-  std::optional<Program> program;                   // a numeric expression that varies per sample, or
-  double constant = 0;                              // a constant number
-  std::size_t value_slot = 0;                       // where its per-sample value lives (numeric only)
-};
-
-struct CompiledCall {
-  std::string constructor;
-  std::vector<CompiledArgument> arguments;
-};
+using sample_detail::CompiledCall;
 
 enum class StepKind { constant_input, conditional_input, derived };
 
@@ -75,7 +64,6 @@ struct EvaluationWorkspace::State {
   std::vector<std::vector<double>> argument_columns;  // per-sample numeric arguments of a conditional input
   std::vector<double> current_arguments;
   std::vector<double> previous_arguments;
-  std::vector<DistributionArgument> scratch;
   std::vector<unsigned char> swapped;  // per input: taken from b in evaluate_recombined
 };
 
@@ -85,59 +73,6 @@ EvaluationWorkspace::EvaluationWorkspace(EvaluationWorkspace&&) noexcept = defau
 EvaluationWorkspace& EvaluationWorkspace::operator=(EvaluationWorkspace&&) noexcept = default;
 
 namespace {
-
-using SlotOf = std::function<std::optional<std::size_t>(std::string_view)>;
-
-std::shared_ptr<const CompiledCall> compile_call(const DistributionCall& call, const SlotOf& slot_of,
-                                                 std::size_t& value_slots) {
-  auto compiled = std::make_shared<CompiledCall>();
-  compiled->constructor = call.constructor;
-  for (const auto& argument : call.arguments) {
-    CompiledArgument out;
-    if (argument.call) {
-      out.call = compile_call(*argument.call, slot_of, value_slots);
-    } else if (argument.expression) {
-      Program program = Program::compile(*argument.expression, slot_of);
-      if (program.is_constant()) {
-        out.constant = program.constant_value();
-      } else {
-        out.program = std::move(program);
-        out.value_slot = value_slots++;
-      }
-    }
-    compiled->arguments.push_back(std::move(out));
-  }
-  return compiled;
-}
-
-// Evaluates the per-sample numeric arguments of a call (recursively) into argument columns.
-void evaluate_arguments(const CompiledCall& call, std::span<const double* const> slots, std::size_t n,
-                        EvaluationWorkspace::State& workspace) {
-  for (const auto& argument : call.arguments) {
-    if (argument.call) {
-      evaluate_arguments(*argument.call, slots, n, workspace);
-    } else if (argument.program) {
-      auto& column = workspace.argument_columns[argument.value_slot];
-      column.resize(n);
-      argument.program->evaluate(slots, n, column.data(), workspace.program_workspace);
-    }
-  }
-}
-
-Distribution build_distribution(const CompiledCall& call, std::span<const double> values) {
-  std::vector<DistributionArgument> arguments;
-  arguments.reserve(call.arguments.size());
-  for (const auto& argument : call.arguments) {
-    if (argument.call) {
-      arguments.emplace_back(build_distribution(*argument.call, values));
-    } else if (argument.program) {
-      arguments.emplace_back(values[argument.value_slot]);
-    } else {
-      arguments.emplace_back(argument.constant);
-    }
-  }
-  return make_distribution(call.constructor, arguments);
-}
 
 std::string format_value(double x) { return fmt::format("{:.6g}", x); }
 
@@ -168,7 +103,7 @@ CompiledModel::CompiledModel(const Model& model, std::string_view scenario, Comp
 
   // Parts of split formulas are named "#k" and live in column nodes + k.
   const std::size_t node_count = nodes.size();
-  const SlotOf slot_of = [&graph, node_count](std::string_view name) -> std::optional<std::size_t> {
+  const Program::SlotLookup slot_of = [&graph, node_count](std::string_view name) -> std::optional<std::size_t> {
     if (!name.empty() && name.front() == '#') return node_count + std::stoul(std::string(name.substr(1)));
     return graph.index(name);
   };
@@ -197,7 +132,7 @@ CompiledModel::CompiledModel(const Model& model, std::string_view scenario, Comp
         state->input_distributions[step.input] = step.distribution;
       } else {
         step.kind = StepKind::conditional_input;
-        step.call = compile_call(*node.distribution, slot_of, step.argument_values);
+        step.call = sample_detail::compile_call(*node.distribution, slot_of, step.argument_values);
       }
     } else {
       step.kind = StepKind::derived;
@@ -317,7 +252,7 @@ void run_step(const CompiledModel::State& model, const Step& step, std::span<con
       break;
     case StepKind::conditional_input: {
       if (ws.argument_columns.size() < step.argument_values) ws.argument_columns.resize(step.argument_values);
-      evaluate_arguments(*step.call, slots, n, ws);
+      sample_detail::evaluate_arguments(*step.call, slots, n, ws.argument_columns, ws.program_workspace);
       ws.current_arguments.assign(step.argument_values, 0.0);
       ws.previous_arguments.assign(step.argument_values, 0.0);
       std::optional<Distribution> distribution;
@@ -333,7 +268,7 @@ void run_step(const CompiledModel::State& model, const Step& step, std::span<con
                                       step.argument_values * sizeof(double)) == 0;
         if (!same) {
           try {
-            distribution = build_distribution(*step.call, ws.current_arguments);
+            distribution = sample_detail::build_distribution(*step.call, ws.current_arguments);
           } catch (const ParameterError& error) {
             throw NumericalError(fmt::format("node '{}': {} at sample {} with {}", model.names[step.column],
                                              error.what(), first_sample + row,

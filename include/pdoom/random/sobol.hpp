@@ -8,8 +8,9 @@
 // Laine-Karras permutation (2021). The top 32 bits of each coordinate are scrambled by the 32-bit
 // permutation applied to the bit-reversed value (each output bit depends only on that bit and the
 // bits above it, which is what a nested scramble is); the lower 32 bits get a random digital shift
-// keyed by the top 32 input bits: a uniform position inside each elementary interval of width 2^-32,
-// independent between intervals, as Owen's scramble gives while no two points share one (n <= 2^32).
+// keyed by the top 32 input bits (a 32-bit integer hash of them and the seed): a uniform position
+// inside each elementary interval of width 2^-32, independent between intervals, as Owen's scramble
+// gives while no two points share one (n <= 2^32).
 // The scramble seed of an input is drawn from make_stream(seed, key, 0), so each input (by name) gets
 // its own independent scramble and several seeds give an error estimate.
 // This is an approximation of a fully random nested scramble: its quality rests on the hash.

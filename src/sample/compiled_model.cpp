@@ -1,8 +1,9 @@
 // CompiledModel: a validated model turned into a list of column steps in topological order.
 // Constant inputs use the distribution's fast quantile table over the whole block; conditional
 // inputs build their distribution per sample from argument columns; derived nodes run a compiled
-// block program. Every column is checked after it is computed, so a fault names the first node
-// (in evaluation order) and the first sample that shows it.
+// block program. Every node's column is checked after it is computed, so a fault names the first node
+// (in evaluation order) and the first sample that shows it. With split_by_inputs, the parts of split
+// formulas (formula_split.hpp) are steps too, with columns after the nodes', and are not checked.
 
 #include "pdoom/sample/compiled_model.hpp"
 
@@ -240,7 +241,6 @@ std::optional<std::size_t> first_bad_row(const double* values, std::size_t n, bo
   }
   return std::nullopt;
 }
-
 
 // Computes one step's column into `values` from the columns in `slots` (earlier steps), then checks it.
 void run_step(const CompiledModel::State& model, const Step& step, std::span<const double* const> uniforms,

@@ -1,13 +1,14 @@
 #pragma once
 // Runs the `pdoom` executable (PDOOM_CLI_PATH, set by tests/CMakeLists.txt) for the CLI tests: its exit
-// status, stdout and stderr, optionally with text on stdin, a signal sent after a delay (the Ctrl-C
-// test), or run as an unprivileged user (so that a chmod 000 file is unreadable even when the tests run
-// as root). Header-only; every function is inline.
+// status, stdout, stderr and peak memory, optionally with text on stdin, a signal sent after a delay
+// (the Ctrl-C tests), or run as an unprivileged user (so that a chmod 000 file is unreadable even when
+// the tests run as root). Header-only; every function is inline.
 
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -27,6 +28,7 @@ namespace pdoom_test {
 
 /// What a run of `pdoom` did.
 struct CliOutcome {
+  bool started = false;      ///< the child process was created (false: pipe or fork failed, see err)
   int status = -1;           ///< exit status, or -1 when it ended by a signal or could not start
   int signal = 0;            ///< the signal that ended it, 0 if it exited
   bool timed_out = false;    ///< killed by the runner after CliRunOptions::timeout
@@ -34,6 +36,7 @@ struct CliOutcome {
   std::string err;           ///< everything written to stderr
   double seconds = 0;        ///< wall time from start to exit
   double seconds_after_signal = -1;  ///< wall time from the requested signal to exit; -1 if none was sent
+  long peak_rss_kib = -1;    ///< its peak resident memory in KiB (ru_maxrss of this child alone), -1 if unknown
 };
 
 /// How to run it.
@@ -87,6 +90,13 @@ inline std::filesystem::path scratch_dir(const std::string& tag) {
                                               std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
                                               std::filesystem::perms::others_exec);
   return directory;
+}
+
+/// Writes `text` to the file `name` in scratch_dir(tag); returns the file's path quoted for the shell.
+inline std::string scratch_file(const std::string& tag, const std::string& name, const std::string& text) {
+  const std::filesystem::path path = scratch_dir(tag) / name;
+  write_text(path, text);
+  return quoted(path.string());
 }
 
 /// The lines of a text, without their line breaks.
@@ -161,6 +171,7 @@ inline CliOutcome run_pdoom(const std::string& arguments, const CliRunOptions& o
     ::execv("/bin/sh", const_cast<char* const*>(argv));
     ::_exit(127);
   }
+  outcome.started = true;
   close_if_open(out_pipe[1]);
   close_if_open(err_pipe[1]);
   close_if_open(in_pipe[0]);
@@ -219,9 +230,12 @@ inline CliOutcome run_pdoom(const std::string& arguments, const CliRunOptions& o
   close_if_open(err_fd);
   close_if_open(in_pipe[1]);
   int raw = 0;
-  while (::waitpid(child, &raw, 0) < 0 && errno == EINTR) {
+  rusage usage{};
+  pid_t waited = -1;
+  while ((waited = ::wait4(child, &raw, 0, &usage)) < 0 && errno == EINTR) {
   }
   const auto end = Clock::now();
+  if (waited == child) outcome.peak_rss_kib = usage.ru_maxrss;
   outcome.seconds = seconds_between(start, end);
   if (signalled) outcome.seconds_after_signal = seconds_between(*signalled, end);
   if (WIFEXITED(raw)) {

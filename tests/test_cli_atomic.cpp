@@ -7,6 +7,7 @@
 #ifdef PDOOM_CLI_PATH
 
 #include "cli_runner.hpp"
+#include "test_support.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -21,6 +22,7 @@
 #include <filesystem>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace fs = std::filesystem;
@@ -33,24 +35,8 @@ using pdoom_test::read_text;
 using pdoom_test::run_pdoom;
 using pdoom_test::write_text;
 
-// Two cheap inputs: about 10^8 samples a second on one core, so 10^10 samples run for minutes.
-const char* const small_model = R"toml(
-[model]
-name = "small"
-outputs = ["doom"]
-
-[nodes.a]
-dist = "beta(2, 8)"
-unit = "probability"
-
-[nodes.b]
-dist = "uniform(0.5, 1)"
-unit = "probability"
-
-[nodes.doom]
-expr = "a * b"
-unit = "probability"
-)toml";
+// Two cheap inputs: 10^10 samples run for minutes.
+const std::string small_model = pdoom_test::product_model_toml("small");
 
 // NaN at the first sample whose u exceeds 0.9999: about sample 10^4, in the middle of a 10^6-sample run.
 const char* const nan_model = R"toml(
@@ -156,6 +142,49 @@ TEST_CASE("Ctrl-C with --json - prints complete JSON marked partial", "[cli][ato
   const double mean = json["outputs"]["doom"]["mean"].get<double>();
   const double stderr_of_mean = json["outputs"]["doom"]["stderr"].get<double>();
   CHECK(std::abs(mean - 0.15) < 5 * stderr_of_mean + 1e-12);
+  fs::remove_all(folder.parent_path());
+}
+
+TEST_CASE("Ctrl-C stops sensitivity, compare and panel at once with one line and exit 130, writing no file", "[cli][atomic][interrupt]") {
+  // These commands have no partial result to show: the first Ctrl-C ends them with a line saying so.
+  const fs::path folder = fresh_folder("sigint-analyses");
+  write_text(folder / "model.toml", small_model);
+  std::string other = small_model;
+  other.replace(other.find("uniform(0.5, 1)"), 15, "uniform(0.6, 1)");
+  write_text(folder / "other.toml", other);
+  write_text(folder / "panel.toml",
+             "[panel]\nmodel = \"model.toml\"\noutput = \"doom\"\n\n[[forecasters]]\nname = \"x\"\n"
+             "values = { a = 0.2, b = 0.6 }\n\n[[forecasters]]\nname = \"y\"\nvalues = { a = 0.4, b = 0.9 }\n");
+  const std::string old_content = "previous results, which must survive\n";
+  write_text(folder / "out.json", old_content);
+  write_text(folder / "out.html", old_content);
+  const auto before = names_in(folder);
+  const std::string model = quoted((folder / "model.toml").string());
+  const std::string json = " --json " + quoted((folder / "out.json").string());
+  const std::string html = " --html " + quoted((folder / "out.html").string());
+  const std::vector<std::pair<std::string, std::string>> commands = {
+      {"sensitivity", "sensitivity " + model + " -m tornado -n 1e10" + json},
+      {"compare", "compare " + model + " " + quoted((folder / "other.toml").string()) + " -n 1e12" + json + html},
+      {"panel", "panel " + quoted((folder / "panel.toml").string()) + " -n 1e12" + json},
+  };
+  pdoom_test::CliRunOptions options;
+  options.signal_after = std::chrono::milliseconds(1000);
+  options.timeout = std::chrono::seconds(120);
+  for (const auto& [name, arguments] : commands) {
+    const CliOutcome outcome = run_pdoom(arguments, options);
+    INFO(name << " stderr: " << outcome.err);
+    CHECK(outcome.status == 130);
+    CHECK(outcome.signal == 0);
+    CHECK_FALSE(outcome.timed_out);
+    // The handler ends the program at once (typically within 10 ms); 3 s leaves room for a loaded machine.
+    CHECK(outcome.seconds_after_signal >= 0);
+    CHECK(outcome.seconds_after_signal <= 3.0);
+    CHECK(outcome.out.empty());
+    CHECK(outcome.err == "interrupted: " + name + " stopped before it finished: no results (no files written)\n");
+    CHECK(read_text(folder / "out.json") == old_content);
+    CHECK(read_text(folder / "out.html") == old_content);
+    CHECK(names_in(folder) == before);
+  }
   fs::remove_all(folder.parent_path());
 }
 

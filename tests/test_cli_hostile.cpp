@@ -11,6 +11,7 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -319,6 +320,33 @@ TEST_CASE("a run too large to keep in memory is refused at once with the sizes, 
                          {"rank and Sobol analyses keep every evaluation", "GiB"});
   require_one_line_error(run_pdoom("explain " + quoted((folder / "model.toml").string()) + " -n 4e9"), 1,
                          {"explain's rank correlations keep every sample", "GiB"});
+}
+
+TEST_CASE("compare and panel keep no samples: 10^12 samples are not refused and stay within a few MiB", "[cli][hostile][memory]") {
+  // Their memory is per-block scratch plus the run's own budget (streaming summaries beyond 256 MiB),
+  // so no size is refused up front. Stopped after 2 s of sampling, they must not have grown beyond a
+  // 1000-sample run by more than 64 MiB: 2 s of samples kept would be hundreds of MiB. (Relative, since
+  // a sanitizer build starts near 90 MiB.)
+  ScratchFolder scratch_folder;
+  prepare(scratch_folder);
+  const fs::path& folder = scratch_folder.path;
+  pdoom_test::CliRunOptions options;
+  options.signal_after = std::chrono::milliseconds(2000);
+  options.timeout = std::chrono::seconds(120);
+  for (const std::string name : {"compare", "panel"}) {
+    const std::string extra = name == "compare" ? " --threads 2 --scenario-b sure" : " --threads 2";
+    const CliOutcome small = run_pdoom(call(name, folder, model_of(name), "-n 1000" + extra));
+    const CliOutcome outcome = run_pdoom(call(name, folder, model_of(name), "-n 1e12" + extra), options);
+    INFO(name << " stderr: " << outcome.err);
+    CHECK(small.status == 0);
+    CHECK(outcome.status == 130);  // still sampling when interrupted, not refused (1)
+    CHECK(outcome.out.empty());
+    CHECK_THAT(outcome.err, Catch::StartsWith("interrupted: " + name));
+    INFO("peak memory: " << small.peak_rss_kib << " KiB for 1000 samples, " << outcome.peak_rss_kib << " KiB");
+    CHECK(small.peak_rss_kib > 0);
+    CHECK(outcome.peak_rss_kib - small.peak_rss_kib < 64 * 1024);
+  }
+  CHECK(stray_files(folder).empty());
 }
 
 #endif  // PDOOM_CLI_PATH

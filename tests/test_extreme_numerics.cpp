@@ -9,6 +9,8 @@
 #include "pdoom/io/run_output.hpp"
 #include "pdoom/sample/run.hpp"
 
+#include "test_support.hpp"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -19,6 +21,7 @@
 namespace {
 
 using namespace pdoom;
+using pdoom_test::input_and_formula_toml;
 
 Model model_from(const std::string& text) { return read_model_text(text, "extreme.toml"); }
 
@@ -28,17 +31,7 @@ RunResult run_in_mode(const Model& model, RunOptions options, bool exact) {
   return run(model, options);
 }
 
-const char* const heavy_tail = R"toml(
-[model]
-name = "heavy"
-outputs = ["x"]
-
-[nodes.z]
-dist = "normal(0, 50)"
-
-[nodes.x]
-expr = "10 ^ z"
-)toml";
+const std::string heavy_tail = input_and_formula_toml("heavy", "z", "normal(0, 50)", "x", "10 ^ z");
 
 }  // namespace
 
@@ -81,17 +74,7 @@ TEST_CASE("10^normal(0, 50): median 1 and P(x < 1) = 1/2 are right, the mean com
 TEST_CASE("the Drake model's f_l stays finite because it caps the exponent, 10^normal(0, 200) does not", "[numerics]") {
   // 10^Z overflows for Z > 308.25: P = 6% per sample with sd 200, so a run of 10^4 samples hits it. The
   // error names the node, the sample and the input that produced it.
-  const Model model = model_from(R"toml(
-[model]
-name = "overflowing"
-outputs = ["x"]
-
-[nodes.z]
-dist = "normal(0, 200)"
-
-[nodes.x]
-expr = "10 ^ z"
-)toml");
+  const Model model = model_from(input_and_formula_toml("overflowing", "z", "normal(0, 200)", "x", "10 ^ z"));
   RunOptions options;
   options.samples = 10000;
   options.seed = 7;
@@ -110,17 +93,7 @@ expr = "10 ^ z"
 }
 
 TEST_CASE("exp(1000) is an error naming the node, for an input-driven and a constant formula", "[numerics]") {
-  const Model driven = model_from(R"toml(
-[model]
-name = "exp-overflow"
-outputs = ["y"]
-
-[nodes.x]
-dist = "uniform(999, 1001)"
-
-[nodes.y]
-expr = "exp(x)"
-)toml");
+  const Model driven = model_from(input_and_formula_toml("exp-overflow", "x", "uniform(999, 1001)", "y", "exp(x)"));
   RunOptions options;
   options.samples = 1000;
   CHECK_THROWS_WITH(run(driven, options), Catch::Contains("node 'y' is +infinity at sample 0 with x = "));
@@ -135,17 +108,7 @@ expr = "exp(1000)"
   CHECK_THROWS_WITH(run(constant, options), Catch::Contains("node 'y' is +infinity") &&
                                                 Catch::Contains("no uncertain inputs"));
   // log(0) is -infinity: also an error naming the node.
-  const Model minus = model_from(R"toml(
-[model]
-name = "log-zero"
-outputs = ["y"]
-
-[nodes.p]
-dist = "point(0)"
-
-[nodes.y]
-expr = "log(p)"
-)toml");
+  const Model minus = model_from(input_and_formula_toml("log-zero", "p", "point(0)", "y", "log(p)"));
   CHECK_THROWS_WITH(run(minus, options), Catch::Contains("node 'y' is -infinity"));
 }
 
@@ -217,17 +180,7 @@ TEST_CASE("300 factors of 0.1 give 1e-300, 400 underflow to exactly 0, log space
 TEST_CASE("finite samples whose sum exceeds the largest double still give the right mean and sd", "[numerics]") {
   // Every sample is finite (up to 1.6e308) but their sum is not representable: the mean and the spread
   // are accumulated in long double in that case, in exact and streaming summaries alike.
-  const Model model = model_from(R"toml(
-[model]
-name = "near-max"
-outputs = ["x"]
-
-[nodes.z]
-dist = "uniform(307.5, 308.2)"
-
-[nodes.x]
-expr = "10 ^ z"
-)toml");
+  const Model model = model_from(input_and_formula_toml("near-max", "z", "uniform(307.5, 308.2)", "x", "10 ^ z"));
   // E[10^Z] for Z ~ uniform(a, b) = (10^b - 10^a) / ((b - a) ln 10); E[10^2Z] likewise, in long double.
   const long double a = 307.5L, b = 308.2L, ln10 = std::log(10.0L);
   const long double mean = (std::pow(10.0L, b) - std::pow(10.0L, a)) / ((b - a) * ln10);

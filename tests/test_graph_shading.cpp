@@ -6,6 +6,8 @@
 #include "pdoom/io/model_file.hpp"
 #include "pdoom/sample/run.hpp"
 
+#include "test_support.hpp"
+
 #include <catch2/catch.hpp>
 
 #ifdef PDOOM_CLI_PATH
@@ -59,8 +61,6 @@ expr = "x2 + 0.5 * x3"
 [nodes.y]
 expr = "3 * x1 + k * w"
 )toml";
-
-double spearman_of_normal(double r) { return 6.0 / M_PI * std::asin(r / 2.0); }
 
 // Relative luminance (sRGB, ITU-R BT.709 weights) of "#rrggbb": lower is darker.
 double luminance(const std::string& hex) {
@@ -134,10 +134,10 @@ TEST_CASE("graph annotations shade the most influential node darkest", "[report]
   const RunResult result = run(model, options);
   const GraphAnnotations annotations = graph_annotations(model, result, "y");
   const double norm = std::sqrt(10.25);
-  const std::map<std::string, double> expected = {{"x1", spearman_of_normal(3 / norm)},
-                                                  {"x2", spearman_of_normal(1 / norm)},
-                                                  {"x3", spearman_of_normal(0.5 / norm)},
-                                                  {"w", spearman_of_normal(std::sqrt(1.25) / norm)}};
+  const std::map<std::string, double> expected = {{"x1", pdoom_test::spearman_of_normal(3 / norm)},
+                                                  {"x2", pdoom_test::spearman_of_normal(1 / norm)},
+                                                  {"x3", pdoom_test::spearman_of_normal(0.5 / norm)},
+                                                  {"w", pdoom_test::spearman_of_normal(std::sqrt(1.25) / norm)}};
   REQUIRE(annotations.correlation.size() == expected.size());  // not y itself, z (unrelated) or k (fixed)
   for (const auto& [name, rho] : expected) {
     INFO(name);
@@ -202,9 +202,7 @@ pdoom_test::CliOutcome pdoom_graph(const std::string& arguments) {
 }  // namespace
 
 TEST_CASE("pdoom graph shades by influence by default and draws the plain graph on request", "[cli][graph]") {
-  const auto model_path = graph_dir() / "linear.toml";
-  pdoom_test::write_text(model_path, linear_model);
-  const std::string model = pdoom_test::quoted(model_path.string());
+  const std::string model = pdoom_test::scratch_file("graph", "linear.toml", linear_model);
 
   const auto shaded = pdoom_graph(model + " --samples 5000");
   REQUIRE(shaded.status == 0);

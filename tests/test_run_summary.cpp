@@ -5,6 +5,8 @@
 #include "pdoom/io/terminal.hpp"
 #include "pdoom/sample/run.hpp"
 
+#include "test_support.hpp"
+
 #include <catch2/catch.hpp>
 
 #ifdef PDOOM_CLI_PATH
@@ -70,8 +72,6 @@ expr = "a * b"
 unit = "probability"
 )toml";
 
-double spearman_of_normal(double r) { return 6.0 / M_PI * std::asin(r / 2.0); }
-
 std::size_t count_of(const std::string& text, const std::string& piece) {
   std::size_t count = 0;
   for (std::size_t at = text.find(piece); at != std::string::npos; at = text.find(piece, at + piece.size())) ++count;
@@ -123,8 +123,8 @@ TEST_CASE("drivers from samples match the closed-form Spearman correlations of a
   REQUIRE(drivers.inputs.size() == 4);
   const double norm = std::sqrt(9.0 + 1.0 + 0.25);
   const std::vector<std::pair<std::string, double>> expected = {
-      {"x1", spearman_of_normal(3.0 / norm)}, {"x2", spearman_of_normal(1.0 / norm)},
-      {"x3", spearman_of_normal(0.5 / norm)}, {"fixed", 0.0}};
+      {"x1", pdoom_test::spearman_of_normal(3.0 / norm)}, {"x2", pdoom_test::spearman_of_normal(1.0 / norm)},
+      {"x3", pdoom_test::spearman_of_normal(0.5 / norm)}, {"fixed", 0.0}};
   // Spearman's standard error is below 1.1 / sqrt(n) = 0.0078 here; allow four of them.
   for (std::size_t i = 0; i < expected.size(); ++i) {
     INFO(drivers.inputs[i].input << " " << drivers.inputs[i].spearman);
@@ -195,23 +195,16 @@ namespace {
 
 using pdoom_test::quoted;
 using pdoom_test::read_text;
+// Its stdout and stderr are pipes, so neither is a terminal.
+using pdoom_test::run_pdoom;
 
 std::filesystem::path summary_dir() { return pdoom_test::scratch_dir("summary"); }
-
-// Runs `pdoom ARGUMENTS`; its stdout and stderr are pipes, so neither is a terminal.
-pdoom_test::CliOutcome pdoom_cli(const std::string& arguments) { return pdoom_test::run_pdoom(arguments); }
-
-std::string write_model(const char* text, const std::string& name) {
-  const auto path = summary_dir() / name;
-  pdoom_test::write_text(path, text);
-  return quoted(path.string());
-}
 
 }  // namespace
 
 TEST_CASE("pdoom run prints the compact summary without colour when stdout is not a terminal", "[cli][summary]") {
-  const std::string model = write_model(product_model, "product.toml");
-  const auto outcome = pdoom_cli("run " + model + " --samples 20000");
+  const std::string model = pdoom_test::scratch_file("summary", "product.toml", product_model);
+  const auto outcome = run_pdoom("run " + model + " --samples 20000");
   INFO(outcome.out << outcome.err);
   REQUIRE(outcome.status == 0);
   CHECK(outcome.out.find("product: 20000 samples") == 0);
@@ -233,14 +226,14 @@ TEST_CASE("pdoom run prints the compact summary without colour when stdout is no
 
   // With --html 2^20 samples are kept for the report; the summary still ranks only the first 2^15.
   const auto html = summary_dir() / "report.html";
-  const auto with_html = pdoom_cli("run " + model + " --samples 40000 --html " + quoted(html.string()));
+  const auto with_html = run_pdoom("run " + model + " --samples 40000 --html " + quoted(html.string()));
   REQUIRE(with_html.status == 0);
   CHECK(std::filesystem::file_size(html) > 0);
   CHECK(with_html.out.find("note: histograms and drivers use the first 32768 of the 40000 samples.") !=
         std::string::npos);
   CHECK(with_html.out.find("over 32768 samples") != std::string::npos);
 
-  const auto nodes = pdoom_cli("run " + model + " --samples 2000 --nodes");
+  const auto nodes = run_pdoom("run " + model + " --samples 2000 --nodes");
   REQUIRE(nodes.status == 0);
   CHECK(nodes.out.find("  node ") != std::string::npos);
   CHECK(nodes.out.find("unrelated") != std::string::npos);
@@ -248,18 +241,18 @@ TEST_CASE("pdoom run prints the compact summary without colour when stdout is no
 }
 
 TEST_CASE("pdoom run --quiet prints nothing and still writes its files", "[cli][summary]") {
-  const std::string model = write_model(product_model, "product.toml");
-  const auto quiet = pdoom_cli("run " + model + " --samples 2000 --quiet");
+  const std::string model = pdoom_test::scratch_file("summary", "product.toml", product_model);
+  const auto quiet = run_pdoom("run " + model + " --samples 2000 --quiet");
   CHECK(quiet.status == 0);
   CHECK(quiet.out.empty());
   CHECK(quiet.err.empty());
   const auto json = summary_dir() / "run.json";
-  const auto with_file = pdoom_cli("run " + model + " --samples 2000 -q --json " + quoted(json.string()));
+  const auto with_file = run_pdoom("run " + model + " --samples 2000 -q --json " + quoted(json.string()));
   CHECK(with_file.status == 0);
   CHECK(with_file.out.empty());
   CHECK(read_text(json).find("\"samples\": 2000") != std::string::npos);
   // --json - prints the JSON alone, summary or not.
-  const auto json_only = pdoom_cli("run " + model + " --samples 2000 --json -");
+  const auto json_only = run_pdoom("run " + model + " --samples 2000 --json -");
   CHECK(json_only.out.front() == '{');
   CHECK(json_only.out.find("top drivers") == std::string::npos);
   std::filesystem::remove_all(summary_dir());
@@ -271,7 +264,7 @@ TEST_CASE("pdoom run colours its summary on a terminal unless NO_COLOR is set", 
     WARN("script(1) is not installed: the terminal case is not tested");
     return;
   }
-  const std::string model = write_model(product_model, "product.toml");
+  const std::string model = pdoom_test::scratch_file("summary", "product.toml", product_model);
   const auto typescript = summary_dir() / "typescript.txt";
   const std::string run = quoted(PDOOM_CLI_PATH) + " run " + model + " --samples 2000";
   const auto on_terminal = [&](const std::string& environment) {

@@ -10,9 +10,11 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include <sys/wait.h>
+#ifdef PDOOM_CLI_PATH
+#include "cli_runner.hpp"
+#include "test_support.hpp"
+#endif
 
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -147,42 +149,14 @@ TEST_CASE("run text shows outputs first with percentages and notes", "[sample]")
 #ifdef PDOOM_CLI_PATH
 namespace {
 
-struct CommandOutput {
-  int status = -1;
-  std::string out;
-};
+using pdoom_test::quoted;
 
-// Runs the pdoom executable with arguments (stderr to a file), returning its exit status and stdout.
-CommandOutput pdoom_cli(const std::string& arguments) {
-  const std::string command = std::string(PDOOM_CLI_PATH) + " " + arguments + " 2>/dev/null";
-  CommandOutput result;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  std::size_t read = 0;
-  while ((read = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.out.append(buffer, read);
-  const int status = ::pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+// Runs `pdoom ARGUMENTS`, which must at least start.
+pdoom_test::CliOutcome pdoom_cli(const std::string& arguments) {
+  pdoom_test::CliOutcome outcome = pdoom_test::run_pdoom(arguments);
+  REQUIRE(outcome.started);
+  return outcome;
 }
-
-const char* model_text = R"toml(
-[model]
-name = "cli-run"
-outputs = ["doom"]
-
-[nodes.a]
-dist = "beta(2, 8)"
-unit = "probability"
-
-[nodes.b]
-dist = "uniform(0.5, 1)"
-unit = "probability"
-
-[nodes.doom]
-expr = "a * b"
-unit = "probability"
-)toml";
 
 }  // namespace
 
@@ -192,13 +166,9 @@ TEST_CASE("pdoom run prints JSON alone on stdout and rejects bad option values",
     WARN("pdoom run is not registered in src/cli/main.cpp yet");
     return;
   }
-  const auto directory = std::filesystem::temp_directory_path() / "pdoom_test_sample_cli";
-  std::filesystem::create_directories(directory);
-  const auto model_path = (directory / "model.toml").string();
-  {
-    std::ofstream file(model_path);
-    file << model_text;
-  }
+  const auto directory = pdoom_test::scratch_dir("sample-cli");
+  const auto model_path = quoted((directory / "model.toml").string());
+  pdoom_test::write_text(directory / "model.toml", pdoom_test::product_model_toml("cli-run"));
   const auto json_run = pdoom_cli("run " + model_path + " --samples 2000 --seed 3 --json -");
   REQUIRE(json_run.status == 0);
   const auto json = nlohmann::json::parse(json_run.out);
@@ -219,11 +189,12 @@ TEST_CASE("pdoom run prints JSON alone on stdout and rejects bad option values",
   }
   REQUIRE(pdoom_cli("run " + model_path + " --samples 1e3 --quiet").status == 0);
   REQUIRE(pdoom_cli("run " + model_path + " --scenario nonexistent").status == 1);
-  REQUIRE(pdoom_cli("run " + (directory / "missing.toml").string()).status == 1);
+  REQUIRE(pdoom_cli("run " + quoted((directory / "missing.toml").string())).status == 1);
 
   const auto csv_path = (directory / "samples.csv").string();
   const auto json_path = (directory / "run.json").string();
-  const auto table = pdoom_cli("run " + model_path + " --samples 100 --csv " + csv_path + " --json " + json_path);
+  const auto table =
+      pdoom_cli("run " + model_path + " --samples 100 --csv " + quoted(csv_path) + " --json " + quoted(json_path));
   REQUIRE(table.status == 0);
   REQUIRE(table.out.find("doom") != std::string::npos);
   std::ifstream csv(csv_path);

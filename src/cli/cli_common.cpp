@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cctype>
 #include <cerrno>
 #include <csignal>
@@ -330,6 +331,47 @@ std::size_t input_count(const Model& model) {
   std::size_t count = 0;
   for (const Node& node : model.nodes()) count += node.kind == NodeKind::input ? 1 : 0;
   return count;
+}
+
+namespace {
+
+// The line InterruptExit's handler writes: prepared before the handler is installed, since a handler
+// may only call async-signal-safe functions (write, _exit).
+char interrupt_line[256];
+std::size_t interrupt_line_size = 0;
+// Set by the first handler: a second SIGINT landing on another thread meanwhile writes no second line.
+std::atomic_flag interrupt_handled;  // clear (C++20)
+
+extern "C" void write_line_and_exit(int /*signal*/) {
+  if (interrupt_handled.test_and_set()) return;
+  const char* at = interrupt_line;
+  std::size_t left = interrupt_line_size;
+  while (left > 0) {
+    const ssize_t written = ::write(STDERR_FILENO, at, left);
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0) break;
+    at += written;
+    left -= static_cast<std::size_t>(written);
+  }
+  ::_exit(exit_interrupted);
+}
+
+}  // namespace
+
+InterruptExit::InterruptExit(std::string_view command) {
+  const std::string line = fmt::format("interrupted: {} stopped before it finished: no results (no files written)\n",
+                                       command.substr(0, 100));
+  struct sigaction current {};
+  ::sigaction(SIGINT, nullptr, &current);
+  if (current.sa_handler == SIG_IGN) return;
+  std::memcpy(interrupt_line, line.data(), line.size());
+  interrupt_line_size = line.size();
+  previous_ = std::signal(SIGINT, write_line_and_exit);
+  installed_ = previous_ != SIG_ERR;
+}
+
+InterruptExit::~InterruptExit() {
+  if (installed_) std::signal(SIGINT, previous_);
 }
 
 void write_output_with(const std::string& destination, const std::function<void(std::ostream&)>& produce) {

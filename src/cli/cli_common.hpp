@@ -93,6 +93,26 @@ void check_kept_samples_fit(std::uint64_t rows, std::size_t columns, const std::
 /// The number of input nodes of a model (the columns that rank and Sobol analyses keep per sample).
 [[nodiscard]] std::size_t input_count(const Model& model);
 
+/// For a command with no partial result to show (sensitivity, compare, panel): while it lives, the
+/// first SIGINT ends the program at once with exit status 130 and the one line
+/// "interrupted: COMMAND stopped before it finished: no results (no files written)" on stderr. The
+/// handler only writes that line and calls _exit, so it works whatever thread the signal lands on and
+/// wherever the computation is (sampling, sorting, bootstrap). Scope it to the work before any output
+/// is written: _exit flushes nothing, and write_output's own handler removes a temporary file that this
+/// one would leave. A SIGINT the program ignores (a background job) stays ignored.
+class InterruptExit {
+ public:
+  /// `command` names what stops ("sensitivity"); at most 100 characters are kept.
+  explicit InterruptExit(std::string_view command);
+  ~InterruptExit();
+  InterruptExit(const InterruptExit&) = delete;
+  InterruptExit& operator=(const InterruptExit&) = delete;
+
+ private:
+  bool installed_ = false;
+  void (*previous_)(int) = nullptr;
+};
+
 /// Writes `content` to `destination`: "-" means stdout; a path is written atomically (a temporary file
 /// in the same directory, renamed over the destination), so a failure never leaves a partial file, and
 /// SIGINT/SIGTERM/SIGHUP during the write remove the temporary before ending the program. A symbolic

@@ -48,7 +48,10 @@ int run_compare(const CompareCommandOptions& command) {
   options.threads = command.sampling.threads;
   options.exact_limit = command.exact_limit;
   options.permutations = command.permutations;
-  const Comparison comparison = compare(a, b, options);
+  const Comparison comparison = [&] {
+    const InterruptExit interrupt("compare");
+    return compare(a, b, options);
+  }();
   if (!command.html.empty()) {
     const std::string html = compare_html(CompareReportData{comparison, a, b, "pdoom " PDOOM_VERSION});
     if (command.html == "-") {

@@ -35,7 +35,10 @@ int run_panel(const PanelCommandOptions& command) {
   options.samples = command.sampling.samples;
   options.seed = command.sampling.seed;
   options.threads = command.sampling.threads;
-  const PanelResult result = evaluate_panel(panel, options);
+  const PanelResult result = [&] {
+    const InterruptExit interrupt("panel");
+    return evaluate_panel(panel, options);
+  }();
   write_results(
       command.json, result.notes, "note", [&] { return panel_json(result); }, [&] { return panel_text(result); });
   return exit_success;

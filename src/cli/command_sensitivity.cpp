@@ -97,7 +97,10 @@ int run_sensitivity(const SensitivityCommandOptions& command) {
     // what memory cannot hold instead of being killed for it.
     check_kept_samples_fit(options.samples, input_count(model) + 2, "rank and Sobol analyses keep every evaluation");
   }
-  const SensitivityReport report = sensitivity_analysis(model, methods, options, all);
+  const SensitivityReport report = [&] {
+    const InterruptExit interrupt("sensitivity");
+    return sensitivity_analysis(model, methods, options, all);
+  }();
 
   SensitivityTextStyle style;
   style.unicode = !command.ascii;

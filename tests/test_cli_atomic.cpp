@@ -145,7 +145,7 @@ TEST_CASE("Ctrl-C with --json - prints complete JSON marked partial", "[cli][ato
   fs::remove_all(folder.parent_path());
 }
 
-TEST_CASE("Ctrl-C stops sensitivity, compare and panel at once with one line and exit 130, writing no file", "[cli][atomic][interrupt]") {
+TEST_CASE("Ctrl-C stops sensitivity, compare, panel and report at once with one line and exit 130, writing no file", "[cli][atomic][interrupt]") {
   // These commands have no partial result to show: the first Ctrl-C ends them with a line saying so.
   const fs::path folder = fresh_folder("sigint-analyses");
   write_text(folder / "model.toml", small_model);
@@ -166,6 +166,7 @@ TEST_CASE("Ctrl-C stops sensitivity, compare and panel at once with one line and
       {"sensitivity", "sensitivity " + model + " -m tornado -n 1e10" + json},
       {"compare", "compare " + model + " " + quoted((folder / "other.toml").string()) + " -n 1e12" + json + html},
       {"panel", "panel " + quoted((folder / "panel.toml").string()) + " -n 1e12" + json},
+      {"report", "report " + model + " -n 1000 --sensitivity-samples 1e9 --sobol-samples 0 --scenario-samples 0" + html},
   };
   pdoom_test::CliRunOptions options;
   options.signal_after = std::chrono::milliseconds(1000);

@@ -35,7 +35,11 @@ int run_explain(const ExplainCommandOptions& command) {
   options.threads = command.threads;
   options.scenario = command.scenario;
   options.width = command.width;
-  write_output(command.output, explain(model, options));
+  const std::string text = [&] {
+    const InterruptExit interrupt("explain");
+    return explain(model, options);
+  }();
+  write_output(command.output, text);
   return exit_success;
 }
 

@@ -49,16 +49,19 @@ int run_report(const ReportCommandOptions& command) {
   run_options.design = parse_design(command.design).value_or(Design::mc);
   // The histograms and CDFs need every sample of the main run.
   run_options.keep_samples = true;
-  RunResult run_result = run(model, run_options);
   ReportOptions report_options;
   report_options.seed = command.seed;
   report_options.threads = command.threads;
   report_options.sensitivity_samples = command.sensitivity_samples;
   report_options.sobol_samples = command.sobol_samples;
   report_options.scenario_samples = command.scenario_samples;
-  ReportData data = make_report_data(model, std::move(run_result), report_options);
-  data.generator = "pdoom " PDOOM_VERSION;
-  write_output(command.html, html_report(data));
+  const std::string html = [&] {
+    const InterruptExit interrupt("report");
+    ReportData data = make_report_data(model, run(model, run_options), report_options);
+    data.generator = "pdoom " PDOOM_VERSION;
+    return html_report(data);
+  }();
+  write_output(command.html, html);
   if (!command.quiet && command.html != "-") std::fprintf(stderr, "wrote %s\n", command.html.c_str());
   return exit_success;
 }

@@ -180,49 +180,6 @@ void BM_HandWrittenIshigami(benchmark::State& state) {
 }
 BENCHMARK(BM_HandWrittenIshigami)->Unit(benchmark::kMillisecond);
 
-// The same hand-written loop written with care: each distinct sine computed once per row (4 instead of 10,
-// what the engine's recombined evaluation achieves), glibc sin, one thread, no bootstrap.
-void BM_HandWrittenReuseIshigami(benchmark::State& state) {
-  const pdoom::SobolSequence sequence(6);
-  const std::vector<std::string> keys = {"x1", "x2", "x3", "x1/B", "x2/B", "x3/B"};
-  const std::size_t n = 4096;
-  std::vector<double> u(6 * n);
-  const double pi = std::numbers::pi;
-  const auto x = [pi](double v) { return -pi + 2 * pi * v; };
-  const auto f = [](double s1, double s2, double x3) {
-    const double x3_squared = x3 * x3;
-    return s1 + ishigami_a * s2 * s2 + ishigami_b * x3_squared * x3_squared * s1;
-  };
-  double s1_x1 = 0;
-  for (auto _ : state) {
-    double sum = 0, squares = 0, p[3] = {0, 0, 0}, t[3] = {0, 0, 0};
-    for (std::uint64_t first = 0; first < ishigami_base_samples; first += n) {
-      for (std::size_t d = 0; d < 6; ++d) sequence.fill(1, keys[d], d, first, std::span<double>(u).subspan(d * n, n));
-      for (std::size_t row = 0; row < n; ++row) {
-        const double* r = &u[row];
-        const double s1a = std::sin(x(r[0])), s2a = std::sin(x(r[n])), x3a = x(r[2 * n]);
-        const double s1b = std::sin(x(r[3 * n])), s2b = std::sin(x(r[4 * n])), x3b = x(r[5 * n]);
-        const double fa = f(s1a, s2a, x3a);
-        const double fb = f(s1b, s2b, x3b);
-        const double fab[3] = {f(s1b, s2a, x3a), f(s1a, s2b, x3a), f(s1a, s2a, x3b)};
-        sum += fa + fb;
-        squares += fa * fa + fb * fb;
-        for (int i = 0; i < 3; ++i) {
-          p[i] += fb * (fab[i] - fa);
-          t[i] += (fa - fab[i]) * (fa - fab[i]);
-        }
-      }
-    }
-    const double count = 2.0 * static_cast<double>(ishigami_base_samples);
-    const double variance = (squares - sum * sum / count) / (count - 1);
-    s1_x1 = p[0] / static_cast<double>(ishigami_base_samples) / variance;  // uncentred: fine for timing
-    benchmark::DoNotOptimize(t);
-  }
-  state.counters["S1_x1"] = s1_x1;
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * ishigami_base_samples * 5));
-}
-BENCHMARK(BM_HandWrittenReuseIshigami)->Unit(benchmark::kMillisecond);
-
 // Tornado and rank on the same model, 2^18 samples, 2 threads (7 and 1 evaluation sets).
 void BM_TornadoIshigami(benchmark::State& state) {
   const pdoom::Model model = ishigami();

@@ -3,6 +3,8 @@
 
 #include "pdoom/audit/compare.hpp"
 
+#include "../sample/conditional_call.hpp"
+
 #include "pdoom/audit/shapley.hpp"
 #include "pdoom/model/correlation_matrix.hpp"
 #include "pdoom/model/graph.hpp"
@@ -155,68 +157,11 @@ CopulaSide make_copula_side(const Model& model) {
 // an input is drawn at most four times per block (A/B definition, A/B copula) however many hybrids there
 // are, and only nodes downstream of many changes are evaluated many times.
 
-// One argument of a conditional distribution call, compiled (as the sampler does).
-struct CompiledCall;
-struct CompiledArgument {
-  std::shared_ptr<const CompiledCall> call;  // a nested distribution, or
-  std::optional<Program> program;            // a numeric expression of the parents, or
-  double constant = 0;                       // a constant
-  std::size_t value_slot = 0;                // its per-sample value (numeric, non-constant only)
-};
-struct CompiledCall {
-  std::string constructor;
-  std::vector<CompiledArgument> arguments;
-};
-
-std::shared_ptr<const CompiledCall> compile_call(const DistributionCall& call, const Program::SlotLookup& slot_of,
-                                                 std::size_t& value_slots) {
-  auto compiled = std::make_shared<CompiledCall>();
-  compiled->constructor = call.constructor;
-  for (const auto& argument : call.arguments) {
-    CompiledArgument out;
-    if (argument.call) {
-      out.call = compile_call(*argument.call, slot_of, value_slots);
-    } else if (argument.expression) {
-      Program program = Program::compile(*argument.expression, slot_of);
-      if (program.is_constant()) {
-        out.constant = program.constant_value();
-      } else {
-        out.program = std::move(program);
-        out.value_slot = value_slots++;
-      }
-    }
-    compiled->arguments.push_back(std::move(out));
-  }
-  return compiled;
-}
-
-void evaluate_arguments(const CompiledCall& call, std::span<const double* const> slots, std::size_t n,
-                        std::vector<std::vector<double>>& columns, ProgramWorkspace& workspace) {
-  for (const auto& argument : call.arguments) {
-    if (argument.call) {
-      evaluate_arguments(*argument.call, slots, n, columns, workspace);
-    } else if (argument.program) {
-      auto& column = columns[argument.value_slot];
-      column.resize(n);
-      argument.program->evaluate(slots, n, column.data(), workspace);
-    }
-  }
-}
-
-Distribution build_distribution(const CompiledCall& call, std::span<const double> values) {
-  std::vector<DistributionArgument> arguments;
-  arguments.reserve(call.arguments.size());
-  for (const auto& argument : call.arguments) {
-    if (argument.call) {
-      arguments.emplace_back(build_distribution(*argument.call, values));
-    } else if (argument.program) {
-      arguments.emplace_back(values[argument.value_slot]);
-    } else {
-      arguments.emplace_back(argument.constant);
-    }
-  }
-  return make_distribution(call.constructor, arguments);
-}
+// Conditional distribution calls are compiled and evaluated as the sampler does.
+using sample_detail::build_distribution;
+using sample_detail::CompiledCall;
+using sample_detail::compile_call;
+using sample_detail::evaluate_arguments;
 
 // One version (A's or B's) of a node, compiled against its own parents (local slots).
 struct Definition {

@@ -91,3 +91,34 @@ TEST_CASE("ranges that overflow a double are refused instead of giving NaN", "[d
   check_quantiles_ordered(pdoom::triangular(-4e149, 1e149, 5e149));
   check_quantiles_ordered(pdoom::pert(-1e149, 0, 9e149));
 }
+
+TEST_CASE("subnormal beta and gamma shapes and overflowing interval sds are refused", "[dist]") {
+  // gamma(1e-310, 1) had NaN quantiles (Boost's incomplete gamma fails for a subnormal shape), and
+  // beta(5e-324, 4) took 10 s to tabulate (subnormal arithmetic in the continued fraction); either is
+  // a point at 0 to double precision. normal_ci(0, 1e300, 1e-9) had sd = inf and a NaN median.
+  CHECK_THROWS_WITH(pdoom::gamma(1e-310, 1), Catch::Contains("gamma: shape (1e-310) must be at least 2.2250738585072014e-308"));
+  CHECK_THROWS_WITH(pdoom::beta(5e-324, 4), Catch::Contains("beta: a (5e-324) must be at least"));
+  CHECK_THROWS_WITH(pdoom::beta(4, 1e-320), Catch::Contains("beta: b (1e-320) must be at least"));
+  CHECK_THROWS_WITH(pdoom::beta_mean(1e-300, 1e-10), Catch::Contains("underflows below"));
+  CHECK_THROWS_WITH(pdoom::normal_ci(0, 1e300, 1e-9), Catch::Contains("normal_ci: implied sd (inf) must be a finite number"));
+  CHECK_THROWS_AS(pdoom::lognormal_ci(1e-300, 1e300, 5e-324), ParameterError);
+  CHECK_THROWS_AS(pdoom::logitnormal_ci(1e-300, 0.5, 5e-324), ParameterError);
+  check_conditional_rejects("gamma", {1e-310, 1});
+  check_conditional_rejects("beta", {5e-324, 4});
+  check_conditional_rejects("normal_ci", {0, 1e300, 1e-9});
+  // At the bounds: points at 0 (or 1) to double precision, ordered.
+  check_quantiles_ordered(pdoom::gamma(2.2250738585072014e-308, 1));
+  check_quantiles_ordered(pdoom::beta(2.2250738585072014e-308, 4));
+  check_quantiles_ordered(pdoom::normal_ci(0, 1e300, 1e-6));
+}
+
+TEST_CASE("a beta with large shapes keeps ordered quantiles where Boost's incomplete beta underflows", "[dist]") {
+  // beta(2^16, 19): Boost's ibeta returns 0 below about 1e-270, so the quantile at 1e-300 stopped at
+  // 1 (or 1e-15 short of the root) and exceeded the one at 1e-12. Now the continued fraction takes over.
+  const pdoom::Distribution d = pdoom::beta(65536, 19);
+  check_quantiles_ordered(d);
+  CHECK(pdoom::quantile(d, 1e-300) < pdoom::quantile(d, 1e-12));
+  // F is about like x^65536 there: one ulp of x (1.1e-16) moves F by some 1e-10 relative.
+  CHECK(pdoom::cdf(d, pdoom::quantile(d, 1e-300)) == Approx(1e-300).epsilon(1e-8));
+  CHECK(pdoom::cdf(d, pdoom::quantile(d, 1e-280)) == Approx(1e-280).epsilon(1e-8));
+}

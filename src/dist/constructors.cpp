@@ -135,9 +135,17 @@ void require_below(std::string_view c, std::string_view low_name, double low, st
 
 // Limits found by fuzz/fuzz_distribution: beta shapes beyond a + b = 1e12 (beta_ci's fit has the same
 // bound) make Boost's incomplete beta stall for minutes, gamma shapes beyond 1e10 give NaN quantiles
-// (either is a point for any model); triangular and PERT square or scale their range.
+// (either is a point for any model); triangular and PERT square or scale their range; an interval
+// constructor with a level so small that its sd overflows (normal_ci(0, 1e300, 1e-9)) has NaN quantiles.
 void require_at_most(std::string_view c, std::string_view name, double value, double limit) {
   if (!(value <= limit)) fail(quoted(c, name, value) + " must be at most " + format_exact(limit));
+}
+
+// Shapes below the smallest normal double: Boost's incomplete gamma fails (NaN quantiles and cdf), and
+// the beta's continued fraction runs on subnormal arithmetic, 10 s for a quantile table. Such a gamma
+// or beta is a point at 0 (or 1) for every probability a double can hold anyway.
+void require_at_least(std::string_view c, std::string_view name, double value, double limit) {
+  if (!(value >= limit)) fail(quoted(c, name, value) + " must be at least " + format_exact(limit));
 }
 
 void require_open_unit(std::string_view c, std::string_view name, double value) {
@@ -207,6 +215,7 @@ Canonical canonical(Constructor c, const double* args, std::size_t n) {
       require_finite(name, "hi - lo", args[1] - args[0]);
       check_level();
       const double sd = (args[1] - args[0]) / (2 * interval_deviate(level));
+      require_finite(name, "implied sd", sd);
       set(Family::normal, {0.5 * args[0] + 0.5 * args[1], sd});
       break;
     }
@@ -221,13 +230,17 @@ Canonical canonical(Constructor c, const double* args, std::size_t n) {
       require_below(name, "lo", args[0], "hi", args[1]);
       check_level();
       const double log_lo = std::log(args[0]), log_hi = std::log(args[1]);
-      set(Family::lognormal, {0.5 * (log_lo + log_hi), (log_hi - log_lo) / (2 * interval_deviate(level))});
+      const double sigma = (log_hi - log_lo) / (2 * interval_deviate(level));
+      require_finite(name, "implied sigma", sigma);
+      set(Family::lognormal, {0.5 * (log_lo + log_hi), sigma});
       break;
     }
     case Constructor::beta:
       require_positive(name, "a", args[0]);
       require_positive(name, "b", args[1]);
       require_at_most(name, "a + b", args[0] + args[1], 1e12);
+      require_at_least(name, "a", args[0], std::numeric_limits<double>::min());
+      require_at_least(name, "b", args[1], std::numeric_limits<double>::min());
       set(Family::beta, {args[0], args[1]});
       break;
     case Constructor::beta_ci: {
@@ -245,9 +258,9 @@ Canonical canonical(Constructor c, const double* args, std::size_t n) {
       require_positive(name, "concentration", args[1]);
       require_at_most(name, "concentration", args[1], 1e12);
       const double a = args[0] * args[1], b = (1 - args[0]) * args[1];
-      if (!(a > 0) || !(b > 0)) {
+      if (!(a >= std::numeric_limits<double>::min()) || !(b >= std::numeric_limits<double>::min())) {
         fail(std::string(name) + ": mean (" + format_exact(args[0]) + ") and concentration (" + format_exact(args[1]) +
-             ") give a shape that underflows to 0");
+             ") give a shape that underflows below " + format_exact(std::numeric_limits<double>::min()));
       }
       set(Family::beta, {a, b});
       break;
@@ -263,7 +276,9 @@ Canonical canonical(Constructor c, const double* args, std::size_t n) {
       require_below(name, "lo", args[0], "hi", args[1]);
       check_level();
       const double low = logit(args[0]), high = logit(args[1]);
-      set(Family::logitnormal, {0.5 * (low + high), (high - low) / (2 * interval_deviate(level))});
+      const double sigma = (high - low) / (2 * interval_deviate(level));
+      require_finite(name, "implied sigma", sigma);
+      set(Family::logitnormal, {0.5 * (low + high), sigma});
       break;
     }
     case Constructor::triangular:
@@ -283,6 +298,7 @@ Canonical canonical(Constructor c, const double* args, std::size_t n) {
     case Constructor::gamma:
       require_positive(name, "shape", args[0]);
       require_at_most(name, "shape", args[0], 1e10);
+      require_at_least(name, "shape", args[0], std::numeric_limits<double>::min());
       require_positive(name, "scale", args[1]);
       set(Family::gamma, {args[0], args[1]});
       break;

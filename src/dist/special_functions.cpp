@@ -7,7 +7,9 @@
 #include <boost/math/special_functions/gamma.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 namespace pdoom::detail {
@@ -127,26 +129,69 @@ double beta_fraction(double a, double b, double x, double tolerance) noexcept {
   return value;
 }
 
+// Where 1 - I_x(a, b) is too small to be taken as a difference (see beta_point).
+constexpr double far_tail_from = 1 - 0x1p-6;
+
 struct BetaPoint {
   Tails tails;
   double density;
 };
 
+// P(X > x) for X ~ beta(a, b) and x below x0 = (a + 1) / (a + b + 2), where the continued fraction
+// gives I_x(a, b) and 1 - I_x(a, b) would cancel: for a small shape a (beta(1e-10, 4)) almost all mass
+// sits near 0 and P(X > x) is of order a for every x that a double can hold. (The mirror image, P(X <= x)
+// for a small b, is this with the shapes swapped and 1 - x.) Instead: P(X > x0) from the continued
+// fraction of the upper tail, plus the mass between x and x0, the integral of t^(a-1) (1 - t)^(b-1) / B(a, b),
+// from the binomial series of (1 - t)^(b-1) integrated term by term. Each term is a difference of two
+// powers, x0^(a+n) (1 - r^(a+n)) / (a + n) with r = x / x0, taken through expm1 so that it keeps full
+// precision for a down to the smallest double. With x0 b below about 1 the series' absolute terms sum to
+// at most e^2 times its value, so little is lost to cancellation.
+double beta_tail_above(double a, double b, double log_beta, double x, double tolerance) {
+  const double x0 = (a + 1) / (a + b + 2);
+  // Divided by b inside the exponential: for a subnormal b the front alone would be a subnormal.
+  const double upper0 = std::exp(a * std::log(x0) + b * std::log1p(-x0) - log_beta - std::log(b)) * beta_fraction(b, a, 1 - x0, tolerance);
+  const double log_r = std::log(x / x0);
+  // n = 0: (1 - r^a) / a; once a log(r) is below the rounding of 1 it is -log(r) exactly, and expm1
+  // would lose precision to a subnormal a log(r).
+  const double y = a * log_r;
+  double sum = std::fabs(y) < 1e-20 ? -log_r : -std::expm1(y) / a;
+  double coefficient = 1;  // (1 - b)_n / n! * x0^n
+  for (int n = 1; n <= 2000; ++n) {
+    coefficient *= (n - b) / n * x0;
+    const double exponent = a + n;
+    const double term = coefficient * -std::expm1(exponent * log_r) / exponent;
+    sum += term;
+    if (std::fabs(coefficient) / exponent <= 1e-17 * std::fabs(sum) || coefficient == 0) break;
+  }
+  return upper0 + std::exp(a * std::log(x0) - log_beta) * sum;
+}
+
 // tolerance: relative accuracy of the continued fraction (1e-16 for full precision).
 BetaPoint beta_point(const BetaShape& s, double x, double tolerance = 1e-16) {
   if (!s.use_series) {
     const Tails tails{boost::math::ibeta(s.a, s.b, x, ForwardPolicy()), boost::math::ibetac(s.a, s.b, x, ForwardPolicy())};
-    return {tails, boost::math::ibeta_derivative(s.a, s.b, x, ForwardPolicy())};
+    // Boost's ibeta underflows to 0 for tails below about 1e-270 (beta(65536, 19)), while the density is
+    // still far above the smallest double: there, deep in a tail, the continued fraction below
+    // converges in a few terms, and a solver led by 0 would stop 1e-15 short of the quantile.
+    if (tails.lower > 0 && tails.upper > 0) return {tails, boost::math::ibeta_derivative(s.a, s.b, x, ForwardPolicy())};
   }
   // front = x^a (1 - x)^b / B(a, b); the density is front / (x (1 - x)).
-  const double front = std::exp(s.a * std::log(x) + s.b * std::log1p(-x) - s.log_beta);
+  const double log_front = s.a * std::log(x) + s.b * std::log1p(-x) - s.log_beta;
+  const double front = std::exp(log_front);
   const double density = front / (x * (1 - x));
+  // For a shape below about 1e-300, B(a, b) is about its inverse and front underflows to a subnormal
+  // with few significant bits: divide by the shape inside the exponential instead.
+  const auto front_over = [&](double shape) { return shape < 1e-250 ? std::exp(log_front - std::log(shape)) : front / shape; };
+  // 1 - tail is good to 64 ulp (1.4e-14) of itself when it is at least 1/64: beyond, the far tail is
+  // summed directly, which costs a second continued fraction.
   if (x * (s.a + s.b + 2) < s.a + 1) {
-    const double lower = front * beta_fraction(s.a, s.b, x, tolerance) / s.a;
-    return {{lower, 1 - lower}, density};
+    const double lower = front_over(s.a) * beta_fraction(s.a, s.b, x, tolerance);
+    const double upper = lower <= far_tail_from ? 1 - lower : beta_tail_above(s.a, s.b, s.log_beta, x, tolerance);
+    return {{lower, upper}, density};
   }
-  const double upper = front * beta_fraction(s.b, s.a, 1 - x, tolerance) / s.b;
-  return {{1 - upper, upper}, density};
+  const double upper = front_over(s.b) * beta_fraction(s.b, s.a, 1 - x, tolerance);
+  const double lower = upper <= far_tail_from ? 1 - upper : beta_tail_above(s.b, s.a, s.log_beta, 1 - x, tolerance);
+  return {{lower, upper}, density};
 }
 
 // Starting point: the approximations of Cran, Martin & Thomas (AS 109, 1977), typically within a few
@@ -209,9 +254,16 @@ Tails beta_tails(const BetaShape& shape, double x) {
 
 namespace {
 // A point inside (low, high); towards an open end (0 or 1) it moves geometrically, so that quantiles
-// like 1e-200 are reached in a few dozen steps.
+// like 1e-200 are reached in a few dozen steps. Below 2^-900, or between two positive ends more than 16
+// times apart, it is the midpoint of the bit patterns, which closes even [2^-1074, 0.5] in 62 steps. (From
+// 0 itself that would jump to 1e-154 at once, where most quantiles are not: it doubled the cost of
+// beta(0.1, 3)'s.)
 double bisect(double low, double high) noexcept {
-  if (low == 0) return high * 0.125;
+  if (low == 0 && high > 0x1p-900) return high * 0.125;
+  if (high <= 0.5 && high > 16 * low) {
+    const auto bits = [](double v) { return std::bit_cast<std::uint64_t>(v); };
+    return std::bit_cast<double>(bits(low) / 2 + bits(high) / 2 + (bits(low) & bits(high) & 1));
+  }
   if (high == 1) return 1 - (1 - low) * 0.125;
   return 0.5 * (low + high);
 }
@@ -221,6 +273,9 @@ double beta_quantile(const BetaShape& s, double p, double q) {
   if (!(p > 0)) return 0;
   if (!(q > 0)) return 1;
   const bool from_lower = p <= q;
+  const double target = from_lower ? p : q;
+  constexpr double smallest = std::numeric_limits<double>::denorm_min();
+  constexpr double largest_below_one = 1 - 0x1p-53;
   double x = beta_initial_guess(s, p, q);
   // The root stays bracketed in [low, high]; each step is the inverse function's Taylor series to
   // third order (a fourth-order method), checked against the bracket.
@@ -235,19 +290,35 @@ double beta_quantile(const BetaShape& s, double p, double q) {
     const double missing = from_lower ? p - point.tails.lower : point.tails.upper - q;  // target minus F(x)
     if (missing == 0 && precise) return x;
     if (missing > 0) low = x; else high = x;
-    const double target = from_lower ? p : q;
+    // Reached only by steps that went past the last double: the quantile rounds to 0 or to 1.
+    if (high <= smallest) return 0;
+    if (low >= largest_below_one) return 1;
     const double current = from_lower ? point.tails.lower : point.tails.upper;
-    if (current > 0 && !(current < 4 * target && current > 0.25 * target)) {
+    // The tail that cancelled in 1 - the other (beta_tail_above) with the quantile near the far end: a
+    // small shape a, where P(X > x) is close to a log(1 / x) + constant near 0 (and the mirror image for
+    // a small b), so Newton's method on it against log x (log(1 - x)) is nearly exact. The general rule
+    // below would model it as a power of 1 - x (of x), and crawl.
+    const bool in_lower_region = x * (s.a + s.b + 2) < s.a + 1;
+    const bool logarithmic = current < 1 - far_tail_from && (from_lower ? !in_lower_region : in_lower_region);
+    // A step in log x or in log(1 - x), whichever end the quantile is near; one past the last double on
+    // that side goes to that double, so that a quantile which rounds to 0 or 1 is found in one step.
+    const auto log_step = [&]() {
+      const bool near_zero = from_lower != logarithmic;
+      const double distance = near_zero ? x : 1 - x;  // from the end the quantile is near
+      const double slope = distance * point.density;  // |dF / d log(distance)|
+      // Newton on log F against log(distance) (F a power of it far out in a tail), or on F itself.
+      const double step = logarithmic ? (current - target) / slope : std::log(target / current) / (slope / current);
+      if (near_zero) {
+        if (std::log(x) + step < std::log(smallest) && low < smallest) return smallest;
+        return x * std::exp(std::clamp(step, -30.0, 30.0));
+      }
+      if (std::log(distance) + step < std::log(1 - largest_below_one) && high > largest_below_one) return largest_below_one;
+      return 1 - distance * std::exp(std::clamp(step, -30.0, 30.0));
+    };
+    if (current > 0 && (logarithmic || !(current < 4 * target && current > 0.25 * target))) {
       // Far out in a tail F behaves like a power of x (or of 1 - x), and Newton in x crawls there;
       // Newton on log F against log x (or log(1 - x)) is then nearly exact.
-      const double elasticity = point.density / current;  // d log F / dx, up to sign
-      double next;
-      if (from_lower) {
-        next = x * std::exp(std::clamp(std::log(target / current) / (x * elasticity), -30.0, 30.0));
-      } else {
-        const double y = 1 - x;
-        next = 1 - y * std::exp(std::clamp(std::log(target / current) / (y * elasticity), -30.0, 30.0));
-      }
+      double next = log_step();
       if (!(next > low && next < high)) next = bisect(low, high);
       x = next;
       continue;
@@ -268,7 +339,10 @@ double beta_quantile(const BetaShape& s, double p, double q) {
     }
     double next = x + step;
     if (!(next > low && next < high)) {
-      next = bisect(low, high);
+      // Newton left the bracket (a density far from linear, as near 0 for a small shape a): the
+      // tail model's step, and failing that a bisection.
+      next = current > 0 ? log_step() : next;
+      if (!(next > low && next < high)) next = bisect(low, high);
       omitted = std::numeric_limits<double>::infinity();
     }
     if (precise && omitted <= 1e-17 * next) return next;

@@ -96,7 +96,9 @@ Fitted solve(double lo, double hi, double tail) {
 void fit_beta_interval(double lo, double hi, double level, double& a, double& b) {
   const double tail = 0.5 * (1 - level);
   const Fitted fit = solve(lo, hi, tail);
-  const std::string interval = "[" + format_exact(lo) + ", " + format_exact(hi) + "]";
+  // Built with append: GCC 12 at -O3 warns falsely (-Wrestrict) on "literal" + std::string.
+  std::string interval("[");
+  interval.append(format_exact(lo)).append(", ").append(format_exact(hi)).append("]");
   const std::string percent = format_exact(100 * level) + "%";
   if (!fit.found || !(fit.a > 0) || !(fit.b > 0)) {
     throw ParameterError("beta_ci: no beta distribution has " + interval + " as its central " + percent +

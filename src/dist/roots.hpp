@@ -8,10 +8,6 @@
 
 namespace pdoom::detail {
 
-/// For f non-decreasing with f(low) < 0 <= f(high): the smallest x in (low, high] with f(x) >= 0, to
-/// within `relative_tolerance` of |x| or `absolute_tolerance`, whichever is larger. Illinois-modified
-/// regula falsi, with a bisection (see split) whenever an interpolated point lands outside the bracket or the
-/// bracket stops shrinking, so steps in f (atoms) are found as reliably as smooth roots.
 /// A point inside [low, high] that splits it in half: by value, or by bit pattern (a geometric mean) when
 /// both ends have one sign and one is more than 16 times the other, so that a bracket spanning hundreds
 /// of orders of magnitude (a quantile of 1e-3000 that underflows, bracketed by [0, 1]) closes in at
@@ -26,6 +22,10 @@ inline double split(double low, double high) noexcept {
   return low + 0.5 * (high - low);
 }
 
+/// For f non-decreasing with f(low) < 0 <= f(high): the smallest x in (low, high] with f(x) >= 0, to
+/// within `relative_tolerance` of |x| or `absolute_tolerance`, whichever is larger. Illinois-modified
+/// regula falsi, with a bisection (see split) whenever an interpolated point lands outside the bracket or the
+/// bracket stops shrinking, so steps in f (atoms) are found as reliably as smooth roots.
 template <class F>
 double first_nonnegative(const F& f, double low, double f_low, double high, double f_high,
                          double relative_tolerance = 4 * std::numeric_limits<double>::epsilon(),

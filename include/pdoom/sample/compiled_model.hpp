@@ -31,7 +31,8 @@ class EvaluationWorkspace {
   std::unique_ptr<State> state_;
 };
 
-/// Node values for one block: column-major, `samples` rows, one column per node (model order).
+/// Node values for one block: column-major, `samples` rows, one column per node (model order), then
+/// one per part of a split formula (CompileOptions::split_by_inputs).
 struct Block {
   std::size_t samples = 0;
   std::size_t nodes = 0;

@@ -41,7 +41,8 @@ std::string tree(const Expression& e) {
   }
   std::string text = "(";
   text += e.operation() == Operation::negate ? std::string("neg") : std::string(pdoom::operation_name(e.operation()));
-  for (const Expression& argument : e.arguments()) text += " " + tree(argument);
+  // Appended piecewise: GCC 12 at -O3 warns falsely (-Wrestrict) on " " + std::string.
+  for (const Expression& argument : e.arguments()) text.append(" ").append(tree(argument));
   return text + ")";
 }
 

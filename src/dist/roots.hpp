@@ -8,17 +8,20 @@
 
 namespace pdoom::detail {
 
+/// The midpoint of the bit patterns of two non-negative doubles (+0.0, not -0.0): about their geometric
+/// mean, so that halving a bracket this way closes even [2^-1074, 1] in 64 steps.
+inline double bit_pattern_midpoint(double small, double large) noexcept {
+  const auto bits = [](double v) { return std::bit_cast<std::uint64_t>(v); };
+  return std::bit_cast<double>(bits(small) / 2 + bits(large) / 2 + (bits(small) & bits(large) & 1));
+}
+
 /// A point inside [low, high] that splits it in half: by value, or by bit pattern (a geometric mean) when
 /// both ends have one sign and one is more than 16 times the other, so that a bracket spanning hundreds
 /// of orders of magnitude (a quantile of 1e-3000 that underflows, bracketed by [0, 1]) closes in at
 /// most 64 halvings instead of 1100.
 inline double split(double low, double high) noexcept {
-  const auto geometric = [](double small, double large) {
-    const auto bits = [](double v) { return std::bit_cast<std::uint64_t>(v); };
-    return std::bit_cast<double>(bits(small) / 2 + bits(large) / 2 + (bits(small) & bits(large) & 1));
-  };
-  if (low >= 0 && high > 16 * low) return geometric(low + 0.0, high);  // + 0.0: -0.0 becomes +0.0
-  if (high <= 0 && low < 16 * high) return -geometric(-high + 0.0, -low);
+  if (low >= 0 && high > 16 * low) return bit_pattern_midpoint(low + 0.0, high);  // + 0.0: -0.0 becomes +0.0
+  if (high <= 0 && low < 16 * high) return -bit_pattern_midpoint(-high + 0.0, -low);
   return low + 0.5 * (high - low);
 }
 

@@ -2,14 +2,14 @@
 // dist layer that include Boost.Math (compiled once here, never in public headers).
 #include "special_functions.hpp"
 
+#include "roots.hpp"
+
 #include <boost/math/quadrature/gauss_kronrod.hpp>
 #include <boost/math/special_functions/beta.hpp>
 #include <boost/math/special_functions/gamma.hpp>
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
-#include <cstdint>
 #include <limits>
 
 namespace pdoom::detail {
@@ -260,10 +260,7 @@ namespace {
 // beta(0.1, 3)'s.)
 double bisect(double low, double high) noexcept {
   if (low == 0 && high > 0x1p-900) return high * 0.125;
-  if (high <= 0.5 && high > 16 * low) {
-    const auto bits = [](double v) { return std::bit_cast<std::uint64_t>(v); };
-    return std::bit_cast<double>(bits(low) / 2 + bits(high) / 2 + (bits(low) & bits(high) & 1));
-  }
+  if (high <= 0.5 && high > 16 * low) return bit_pattern_midpoint(low, high);
   if (high == 1) return 1 - (1 - low) * 0.125;
   return 0.5 * (low + high);
 }

@@ -13,6 +13,7 @@
 #include "pdoom/expr/program.hpp"
 
 #include "pdoom/error.hpp"
+#include "small_integer_exponent.hpp"
 #include "trigonometry.hpp"
 
 #include <Eigen/Core>
@@ -84,13 +85,8 @@ inline double integer_power(double x, unsigned k) {
   }
   return integer_power(x, k - 1) * x;
 }
-// Small constant integer exponents avoid glibc's pow (about 170 instructions a call; the Ishigami
-// benchmark spent a fifth of its time in pow(x, 4)). x^k by squaring carries at most k - 1 roundings of
-// relative size 2^-53, i.e. at most k - 1 ulp (measured: 5 at k = 8; pow is within 1); inf and NaN
-// propagate alike. Larger exponents keep pow's accuracy.
-inline bool is_small_integer_exponent(double y) { return y >= 2 && y <= 8 && y == std::floor(y); }
 inline double power_value(double x, double y) {
-  return is_small_integer_exponent(y) ? integer_power(x, static_cast<unsigned>(y)) : std::pow(x, y);
+  return detail::is_small_integer_exponent(y) ? integer_power(x, static_cast<unsigned>(y)) : std::pow(x, y);
 }
 inline double logistic_value(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 inline double logit_value(double p) { return std::log(p / (1.0 - p)); }
@@ -698,7 +694,7 @@ void power_loop(const double* x, double* out, std::size_t n) {
 // power_value(x[i], exponent) over a block when the exponent is a small integer constant, with the
 // squarings unrolled; returns false (nothing written) for any other exponent.
 bool small_integer_power(const double* x, double exponent, double* out, std::size_t n) {
-  if (!is_small_integer_exponent(exponent)) return false;
+  if (!detail::is_small_integer_exponent(exponent)) return false;
   switch (static_cast<int>(exponent)) {
     case 2: power_loop<2>(x, out, n); return true;
     case 3: power_loop<3>(x, out, n); return true;

@@ -1,5 +1,7 @@
 #include "formula_split.hpp"
 
+#include "../expr/small_integer_exponent.hpp"
+
 #include <algorithm>
 #include <iterator>
 
@@ -17,9 +19,7 @@ double operation_cost(const Expression& expression) {
     case Operation::sqrt: return 4;
     case Operation::power: {
       const Expression& exponent = expression.arguments()[1];
-      const bool small_integer = exponent.is_constant() && exponent.value() >= 2 && exponent.value() <= 8 &&
-                                 exponent.value() == static_cast<double>(static_cast<int>(exponent.value()));
-      return small_integer ? 2 : 20;
+      return exponent.is_constant() && detail::is_small_integer_exponent(exponent.value()) ? 2 : 20;
     }
     case Operation::exp:
     case Operation::log:

@@ -108,14 +108,16 @@ CompiledModel::CompiledModel(const Model& model, std::string_view scenario, Comp
     if (!name.empty() && name.front() == '#') return node_count + std::stoul(std::string(name.substr(1)));
     return graph.index(name);
   };
-  const auto input_positions = [&](std::size_t column) {
-    std::vector<std::size_t> positions;
-    for (const std::size_t upstream : graph.upstream_inputs(column)) positions.push_back(input_of[upstream]);
-    std::sort(positions.begin(), positions.end());
-    return positions;
-  };
+  // Per column, the positions of the inputs it depends on (itself, for an input), ascending.
+  std::vector<std::vector<std::size_t>> input_positions(node_count);
+  for (std::size_t column = 0; column < node_count; ++column) {
+    for (const std::size_t upstream : graph.upstream_inputs(column)) {
+      input_positions[column].push_back(input_of[upstream]);
+    }
+    std::sort(input_positions[column].begin(), input_positions[column].end());
+  }
   sample_detail::FormulaSplitter splitter(
-      [&](std::string_view name) { return input_positions(*graph.index(name)); });
+      [&](std::string_view name) { return input_positions[*graph.index(name)]; });
   for (const std::size_t column : graph.order()) {
     const Node& node = nodes[column];
     Step step;
@@ -124,7 +126,7 @@ CompiledModel::CompiledModel(const Model& model, std::string_view scenario, Comp
     for (const std::size_t upstream : graph.upstream_inputs(column)) {
       if (upstream != column) step.upstream_inputs.push_back(upstream);
     }
-    step.depends_on = input_positions(column);
+    step.depends_on = input_positions[column];
     if (node.kind == NodeKind::input) {
       step.input = input_of[column];
       if (auto constant = constant_distribution(*node.distribution)) {
